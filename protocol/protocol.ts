@@ -1,0 +1,197 @@
+/**
+ * The one typed protocol of XAI Pipelines, imported by the client, the server, the worker and the webviews.
+ *
+ * It holds plain types and string constants only: no `vscode`, no LSP library, no Node module, so that the
+ * webview bundle can import it too. Custom LSP methods use the `xai/` prefix; webview messages are
+ * discriminated by `type` and validated on receipt (`isWebviewToHostMessage`).
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Positions (structurally identical to LSP's, zero-based line and UTF-16 character)
+
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Run report: what `report.json` holds, what the CLI prints and what the panels draw.
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface RegressionMetrics {
+  /** Root mean squared error, in the target's units. */
+  rmse: number;
+  /** Mean absolute error, in the target's units. */
+  mae: number;
+  /** Coefficient of determination (1 − SSE/SST), unitless. */
+  r2: number;
+}
+
+export interface FeatureImportance {
+  feature: string;
+  /** Mean increase of the metric over the repeats when this feature is permuted (target units for rmse/mae). */
+  mean: number;
+  /** Standard deviation of that increase over the repeats. */
+  std: number;
+  /** One increase per repeat. */
+  values: number[];
+}
+
+export interface PermutationImportanceResult {
+  method: 'permutation_importance';
+  metric: 'rmse' | 'mae' | 'mse';
+  split: 'validation' | 'train';
+  repeats: number;
+  /** The metric of the unpermuted data. */
+  baselineScore: number;
+  /** Sorted by decreasing mean. */
+  features: FeatureImportance[];
+  /** Model evaluations (rows predicted) spent. */
+  evaluations: number;
+}
+
+export interface StepAccount {
+  step: string;
+  rowsIn: number;
+  rowsOut: number;
+  detail: string;
+}
+
+export interface EpochRecord { epoch: number; loss: number; valLoss?: number }
+
+export interface RunReport {
+  reportVersion: 1;
+  runId: string;
+  createdAt: string;
+  spec: { name: string; path: string; sha256: string };
+  data: { path: string; sha256: string; rows: number; trainRows: number; validationRows: number };
+  task: 'regression';
+  target: string;
+  features: string[];
+  backend: BackendName;
+  seed: number;
+  model: { type: 'mlp'; layers: { units: number; activation: string }[]; parameters: number };
+  metrics: {
+    split: 'validation';
+    model: RegressionMetrics;
+    baseline: RegressionMetrics & { name: string };
+  };
+  history: EpochRecord[];
+  importance?: PermutationImportanceResult;
+  steps: StepAccount[];
+  timings: { loadMs: number; preprocessMs: number; trainMs: number; explainMs: number; totalMs: number };
+  versions: { xaiPipelines: string; tfjs: string; node: string };
+  /** Paths relative to the run folder. */
+  artifacts: { model: string; preprocessing: string; report: string; html: string };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Flow graph: the pipeline as a graph, built by the engine from the spec, drawn by the webview with Mermaid.
+
+export type FlowNodeKind = 'source' | 'step' | 'feature' | 'target' | 'model' | 'layer' | 'output' | 'explainer' | 'spec';
+
+export interface FlowNode {
+  /** Stable, Mermaid-safe id ([A-Za-z0-9_] only). */
+  id: string;
+  kind: FlowNodeKind;
+  /** Raw text (may come from data, e.g. a CSV header); the renderer escapes it. */
+  label: string;
+  /** A second line of raw text, escaped likewise. */
+  detail?: string;
+  /** Where this node is defined in the spec, for reveal and cursor sync. */
+  range?: Range;
+  /** For kind 'feature': the feature's name as in the report. */
+  feature?: string;
+}
+
+export interface FlowEdge { from: string; to: string; label?: string }
+
+export interface FlowGraph { specName: string; nodes: FlowNode[]; edges: FlowEdge[] }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Custom LSP methods (client ⇄ server)
+
+export interface TextDocumentParams { uri: string }
+
+/** Request: the flow graph of the spec as it is now in the editor. */
+export const FlowGraphRequest = 'xai/flowGraph';
+export type FlowGraphParams = TextDocumentParams;
+export type FlowGraphResult = FlowGraph | null;
+
+/** Request: train (and explain) the spec in the worker; progress arrives as work-done progress. */
+export const TrainRequest = 'xai/train';
+/** Request: explain the spec's latest trained run without training again. */
+export const ExplainRequest = 'xai/explain';
+export interface RunParams extends TextDocumentParams { workDoneToken?: string | number }
+export interface RunResult {
+  ok: boolean;
+  /** Set when ok: the run folder and its report. */
+  runDir?: string;
+  report?: RunReport;
+  /** Set when not ok: why, in one sentence a user can act on. */
+  message?: string;
+  cancelled?: boolean;
+}
+
+/** Request: cancel the spec's running job (kills the worker process). */
+export const CancelRequest = 'xai/cancel';
+export type CancelParams = TextDocumentParams;
+
+/** Request: the latest finished run of a spec, if any. */
+export const LatestRunRequest = 'xai/latestRun';
+export type LatestRunParams = TextDocumentParams;
+export type LatestRunResult = { runDir: string; report: RunReport } | null;
+
+/** Notification server → client: a run finished (after training or explaining). */
+export const RunFinishedNotification = 'xai/runFinished';
+export interface RunFinishedParams { uri: string; result: RunResult }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Webview messages
+
+export type ImportanceMethod = 'permutation_importance';
+
+export type HostToWebviewMessage =
+  | { type: 'graph'; graph: FlowGraph; report?: RunReport | null }
+  | { type: 'highlight'; nodeId: string | null };
+
+export type WebviewToHostMessage =
+  | { type: 'ready' }
+  | { type: 'reveal'; range: Range }
+  | { type: 'error'; message: string };
+
+function isPosition(v: unknown): v is Position {
+  const p = v as Position;
+  return typeof p === 'object' && p !== null && Number.isInteger(p.line) && Number.isInteger(p.character) &&
+    p.line >= 0 && p.character >= 0;
+}
+
+function isRange(v: unknown): v is Range {
+  const r = v as Range;
+  return typeof r === 'object' && r !== null && isPosition(r.start) && isPosition(r.end);
+}
+
+/** Validates a message a webview posted; anything else is dropped by the host. */
+export function isWebviewToHostMessage(v: unknown): v is WebviewToHostMessage {
+  if (typeof v !== 'object' || v === null) return false;
+  const m = v as { type?: unknown; range?: unknown; message?: unknown };
+  switch (m.type) {
+    case 'ready': return true;
+    case 'reveal': return isRange(m.range);
+    case 'error': return typeof m.message === 'string' && m.message.length <= 10_000;
+    default: return false;
+  }
+}
+
+/** Validates a message the host posted to a webview. */
+export function isHostToWebviewMessage(v: unknown): v is HostToWebviewMessage {
+  if (typeof v !== 'object' || v === null) return false;
+  const m = v as { type?: unknown; graph?: { nodes?: unknown; edges?: unknown }; nodeId?: unknown };
+  switch (m.type) {
+    case 'graph': return typeof m.graph === 'object' && m.graph !== null && Array.isArray(m.graph.nodes) && Array.isArray(m.graph.edges);
+    case 'highlight': return m.nodeId === null || typeof m.nodeId === 'string';
+    default: return false;
+  }
+}
+
+/** The webview's persisted state (vscode.setState), restored by the panel serializer. */
+export interface FlowchartState { specUri?: string; graph?: FlowGraph; report?: RunReport | null }
