@@ -26,3 +26,17 @@ export interface WorkerProgress {
   loss?: number;
   valLoss?: number;
 }
+
+export interface JobHandlers {
+  onProgress?(p: WorkerProgress): void;
+  /** A line of the worker's log (its stderr and its own log messages). */
+  onLog?(line: string): void;
+  /** Called once the worker process is up, with its pid (tests use it to kill the worker). */
+  onStart?(pid: number): void;
+  /** Aborting kills the worker process; the result is then `{ ok: false, cancelled: true }`. */
+  signal?: AbortSignal;
+  /** The built worker bundle; default `<this bundle's folder>/../worker/worker.js`. */
+  workerPath?: string;
+}
+// `server/src/worker/client.ts` exports: runJob(job: WorkerJob, handlers?: JobHandlers): Promise<RunResult>
+// (from protocol). It never rejects: a crash, a kill or a bad message becomes { ok: false, message }.
