@@ -151,7 +151,8 @@ export interface RunFinishedParams { uri: string; result: RunResult }
 export type ImportanceMethod = 'permutation_importance';
 
 export type HostToWebviewMessage =
-  | { type: 'graph'; graph: FlowGraph; report?: RunReport | null }
+  /** `specUri` lets the webview keep it in its state (FlowchartState) so that the panel can be restored. */
+  | { type: 'graph'; graph: FlowGraph; report?: RunReport | null; specUri?: string }
   | { type: 'highlight'; nodeId: string | null };
 
 export type WebviewToHostMessage =
