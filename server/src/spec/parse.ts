@@ -1,9 +1,14 @@
 /**
- * Parses a `*.xai.yaml` spec with the `yaml` package, keeping node ranges, into a typed PipelineSpec.
- * STUB laid by the lead: parses YAML and maps ranges; validation against the schema is still to come.
+ * Parses a `*.xai.yaml` spec with the `yaml` package, keeping node ranges, validates it against the spec schema
+ * (`schemas/xai-pipeline.schema.json`, ajv) and returns the typed PipelineSpec with its defaults applied.
+ * Every problem becomes a diagnostic on the range of the offending key or value; nothing here throws.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { Range } from '../../../protocol/protocol';
+import { applyDefaults } from './defaults';
+import { offsetsToRange, SpecRanges } from './ranges';
+import { validateAgainstSchema } from './schema';
+import { schemaDiagnostics } from './schemaErrors';
 import type { PipelineSpec } from './types';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -12,7 +17,10 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export interface SpecDiagnostic {
   range: Range;
   severity: Severity;
-  /** Stable code, e.g. `yaml-syntax`, `unknown-key`, `missing-key`, `wrong-type`, `data-file-missing`. */
+  /**
+   * Stable code: `yaml-syntax`, `yaml-aliases`, `unknown-key`, `missing-key`, `wrong-type`, `invalid-value`,
+   * `data-file-missing`, `spec-file-unreadable`.
+   */
   code: string;
   message: string;
 }
@@ -30,35 +38,46 @@ export interface ParsedSpec {
   rangeOf(path: SpecPath, part?: 'key' | 'value'): Range | undefined;
 }
 
+/**
+ * Alias expansions allowed when turning the YAML into data. A spec never needs many; a "billion laughs"
+ * document (aliases of aliases) would otherwise expand exponentially and hang the server.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
 /** Parses spec text. Never throws: every problem becomes a diagnostic. */
 export function parseSpec(text: string): ParsedSpec {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false, prettyErrors: false });
-  const toRange = (offsets: readonly [number, number] | [number, number, number] | undefined): Range | undefined => {
-    if (!offsets) return undefined;
-    const a = lineCounter.linePos(offsets[0]);
-    const b = lineCounter.linePos(offsets[1]);
-    return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
-  };
-  const diagnostics: SpecDiagnostic[] = doc.errors.map((e) => ({
-    range: toRange([e.pos[0], e.pos[1]]) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: 'error' as const, code: 'yaml-syntax', message: e.message,
-  }));
-  const raw = doc.errors.length ? null : (doc.toJS({ maxAliasCount: 100 }) as unknown);
-  const rangeOf = (path: SpecPath, part: 'key' | 'value' = 'value'): Range | undefined => {
-    let node: unknown = doc.contents;
-    let keyNode: unknown;
-    for (const seg of path) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && p.key.value === seg);
-        if (!pair) return undefined;
-        keyNode = pair.key; node = pair.value;
-      } else if (isSeq(node) && typeof seg === 'number') {
-        node = node.items[seg]; keyNode = undefined;
-      } else return undefined;
-    }
-    const target = (part === 'key' ? keyNode : node) as Node | undefined;
-    return toRange(target?.range ?? undefined);
-  };
-  return { text, raw, spec: (raw as PipelineSpec | null) ?? null, diagnostics, rangeOf };
+  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false, prettyErrors: false, uniqueKeys: true });
+  const ranges = new SpecRanges(doc, lineCounter, text);
+  const rangeOf = (path: SpecPath, part: 'key' | 'value' = 'value'): Range | undefined => ranges.rangeOf(path, part);
+  const yamlDiagnostic = (e: YAMLError, severity: Severity): SpecDiagnostic => ({
+    range: offsetsToRange(lineCounter, e.pos[0], Math.max(e.pos[0], e.pos[1])),
+    severity, code: 'yaml-syntax', message: firstLine(e.message),
+  });
+
+  const diagnostics: SpecDiagnostic[] = [
+    ...doc.errors.map((e) => yamlDiagnostic(e, 'error')),
+    ...doc.warnings.map((e) => yamlDiagnostic(e, 'warning')),
+  ];
+  if (doc.errors.length) return { text, raw: null, spec: null, diagnostics, rangeOf };
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases expand beyond maxAliasCount (or an alias is unresolvable).
+    diagnostics.push({
+      range: ranges.firstLine(), severity: 'error', code: 'yaml-aliases',
+      message: `The spec's YAML aliases expand too far (limit ${MAX_ALIAS_COUNT} expansions): ${firstLine((err as Error).message)}`,
+    });
+    return { text, raw: null, spec: null, diagnostics, rangeOf };
+  }
+
+  diagnostics.push(...schemaDiagnostics(validateAgainstSchema(raw), raw, ranges));
+  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  return { text, raw, spec: hasErrors ? null : applyDefaults(raw), diagnostics, rangeOf };
+}
+
+function firstLine(s: string): string {
+  return s.split(/\r?\n/, 1)[0]!.trim();
 }

@@ -1,0 +1,63 @@
+/**
+ * Semantic checks of a parsed spec that need the file system: the data source exists and is readable.
+ * Runs on the raw data, so that it reports alongside schema errors (a spec can have both).
+ */
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseSpec, type ParsedSpec, type SpecDiagnostic } from './parse';
+
+/** Absolute path of a spec's data source: `data.source` resolved against the spec file's folder. */
+export function resolveDataPath(specPath: string, source: string): string {
+  return resolve(dirname(specPath), source);
+}
+
+/**
+ * Checks what the schema cannot: that `data.source` (relative to the folder of the spec at `specPath`) is a
+ * readable file. Returns `data-file-missing` errors on the source value's range; [] when the source is absent or
+ * not text (the schema reports those). Never throws.
+ */
+export function checkSpec(parsed: ParsedSpec, specPath: string): SpecDiagnostic[] {
+  const raw = parsed.raw as { data?: { source?: unknown } } | null;
+  const source = raw?.data?.source;
+  if (typeof source !== 'string' || source.length === 0) return [];
+  const path = resolveDataPath(specPath, source);
+  const problem = fileProblem(path);
+  if (!problem) return [];
+  const range = parsed.rangeOf(['data', 'source']) ?? parsed.rangeOf(['data', 'source'], 'key');
+  if (!range) return [];
+  return [{ range, severity: 'error', code: 'data-file-missing', message: `Data file '${source}' ${problem} (looked for ${path}).` }];
+}
+
+function fileProblem(path: string): string | undefined {
+  try {
+    if (!statSync(path).isFile()) return 'is not a file';
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+  }
+}
+
+/**
+ * Reads, parses and checks a spec file: the CLI's and the worker's entry to the spec language.
+ * `diagnostics` holds the parse diagnostics and the semantic checks' (a file that cannot be read gives one
+ * `spec-file-unreadable` error). Never throws.
+ */
+export function loadSpecFile(specPath: string): { parsed: ParsedSpec; diagnostics: SpecDiagnostic[] } {
+  let text: string;
+  try {
+    text = readFileSync(specPath, 'utf8');
+  } catch (err) {
+    const parsed = parseSpec('');
+    const d: SpecDiagnostic = {
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error',
+      code: 'spec-file-unreadable', message: `Cannot read the spec ${specPath}: ${(err as Error).message}`,
+    };
+    return { parsed: { ...parsed, spec: null, diagnostics: [d] }, diagnostics: [d] };
+  }
+  const parsed = parseSpec(text);
+  const diagnostics = [...parsed.diagnostics, ...checkSpec(parsed, specPath)];
+  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  return { parsed: { ...parsed, spec: hasErrors ? null : parsed.spec, diagnostics }, diagnostics };
+}

@@ -1,0 +1,96 @@
+/**
+ * Maps paths in a spec's data (['preprocessing', 0, 'lags']) to the ranges of the YAML nodes that hold them,
+ * so that a diagnostic lands on the exact key or value the user typed.
+ */
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Range } from '../../../protocol/protocol';
+
+export type SpecPath = (string | number)[];
+
+/** Zero-based LSP range from character offsets [start, end) in the text. */
+export function offsetsToRange(lineCounter: LineCounter, start: number, end: number): Range {
+  const a = lineCounter.linePos(start);
+  const b = lineCounter.linePos(end);
+  return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
+}
+
+interface Located { key?: Node; value?: Node | null }
+
+export class SpecRanges {
+  constructor(private readonly doc: Document, private readonly lineCounter: LineCounter, private readonly text: string) {}
+
+  /** The key node and value node at a path; undefined when the path is not in the document. */
+  locate(path: readonly (string | number)[]): Located | undefined {
+    let node: unknown = this.doc.contents;
+    let key: Node | undefined;
+    for (const seg of path) {
+      if (isAlias(node)) node = node.resolve(this.doc);
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) return undefined;
+        key = pair.key as Node;
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const index = typeof seg === 'number' ? seg : Number(seg);
+        if (!Number.isInteger(index) || index < 0 || index >= node.items.length) return undefined;
+        key = undefined;
+        node = node.items[index];
+      } else return undefined;
+    }
+    return { key, value: (node ?? null) as Node | null };
+  }
+
+  /** Range of a node's own text (without trailing comments); undefined when it has none. */
+  nodeRange(node: Node | null | undefined): Range | undefined {
+    const r = node?.range;
+    if (!r) return undefined;
+    return offsetsToRange(this.lineCounter, r[0], r[1]);
+  }
+
+  /** Range of the key (`part: 'key'`) or the value (default) at a path, exactly as the nodes span. */
+  rangeOf(path: readonly (string | number)[], part: 'key' | 'value' = 'value'): Range | undefined {
+    const loc = this.locate(path);
+    if (!loc) return undefined;
+    return this.nodeRange(part === 'key' ? loc.key : loc.value);
+  }
+
+  /**
+   * Where to show a problem with the value at a path: the value's first line; the key when the value is
+   * empty (`data:` with nothing after it); the item's first line for a list item.
+   */
+  valueRange(path: readonly (string | number)[]): Range {
+    const loc = this.locate(path);
+    const value = this.nodeRange(loc?.value);
+    if (value && !isEmpty(value)) return this.firstLineOf(value);
+    const key = this.nodeRange(loc?.key);
+    if (key) return key;
+    if (value) return value;
+    return path.length ? this.valueRange(path.slice(0, -1)) : this.firstLine();
+  }
+
+  /** Where to show a problem with the key at a path (the key itself; the value's line for a list item). */
+  keyRange(path: readonly (string | number)[]): Range {
+    const loc = this.locate(path);
+    const key = this.nodeRange(loc?.key);
+    return key ?? (path.length ? this.valueRange(path) : this.firstLine());
+  }
+
+  /** The spec's first line (for problems with the whole document). */
+  firstLine(): Range {
+    const end = this.text.search(/\r?\n|$/);
+    return { start: { line: 0, character: 0 }, end: { line: 0, character: end } };
+  }
+
+  /** A range cut at the end of its first line (a multi-line block is marked on its first line only). */
+  private firstLineOf(range: Range): Range {
+    if (range.end.line === range.start.line) return range;
+    const lineStart = this.lineCounter.lineStarts[range.start.line] ?? 0;
+    const rest = this.text.slice(lineStart);
+    const lineLength = rest.search(/\r?\n|$/);
+    return { start: range.start, end: { line: range.start.line, character: lineLength } };
+  }
+}
+
+function isEmpty(r: Range): boolean {
+  return r.start.line === r.end.line && r.start.character === r.end.character;
+}

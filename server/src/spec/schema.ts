@@ -1,0 +1,54 @@
+/**
+ * The spec language's JSON Schema (`schemas/xai-pipeline.schema.json`, draft-07), compiled once with ajv.
+ * The same file is what editors use for completion and hover, so the server and the editor never disagree.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import schemaJson from '../../../schemas/xai-pipeline.schema.json';
+
+/** A JSON Schema node as far as this code reads it. */
+export interface SchemaNode {
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  items?: SchemaNode;
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  markdownDescription?: string;
+  $ref?: string;
+  anyOf?: SchemaNode[];
+  definitions?: Record<string, SchemaNode>;
+  [keyword: string]: unknown;
+}
+
+export const specSchema = schemaJson as unknown as SchemaNode;
+
+// allErrors: report every problem at once; verbose: errors carry their parentSchema (for known keys).
+// markdownDescription is an editor annotation (VS Code), declared so that strict mode accepts it.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+ajv.addKeyword({ keyword: 'markdownDescription', schemaType: 'string' });
+
+const validateFn: ValidateFunction = ajv.compile(specSchema);
+
+/** Validates plain YAML data against the schema; returns ajv's raw errors (empty when valid). Never throws. */
+export function validateAgainstSchema(data: unknown): ErrorObject[] {
+  return validateFn(data) ? [] : [...(validateFn.errors ?? [])];
+}
+
+/** Follows `$ref: '#/definitions/x'` within the spec schema. */
+export function deref(node: SchemaNode | undefined): SchemaNode | undefined {
+  if (!node?.$ref) return node;
+  const name = node.$ref.replace(/^#\/definitions\//, '');
+  return specSchema.definitions?.[name];
+}
+
+/** The schema node that describes the value at a data path such as ['preprocessing', 0, 'lags'], if any. */
+export function schemaAt(path: readonly (string | number)[]): SchemaNode | undefined {
+  let node: SchemaNode | undefined = specSchema;
+  for (const seg of path) {
+    node = deref(node);
+    if (!node) return undefined;
+    node = typeof seg === 'number' ? node.items : node.properties?.[seg];
+  }
+  return deref(node);
+}
