@@ -1,0 +1,135 @@
+/**
+ * Train, Explain and Cancel: each saves the spec, sends the custom request (protocol/protocol.ts) and, on success,
+ * shows the flowchart with the run's importance overlay beside the editor. Progress (epochs, loss) comes from the
+ * server as work-done progress, drawn by vscode-languageclient; failures show the server's own sentence.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  CancelRequest, ExplainRequest, TrainRequest,
+  type CancelParams, type RunParams, type RunReport, type RunResult,
+} from '../../../protocol/protocol';
+import type { FlowchartPanels } from '../panels/flowchartPanels';
+import { resolveSpecDocument, uriFromArgument } from '../specTarget';
+
+export type RunKind = 'train' | 'explain';
+
+const METHOD: Record<RunKind, string> = { train: TrainRequest, explain: ExplainRequest };
+const VERB: Record<RunKind, string> = { train: 'Training', explain: 'Explaining' };
+
+/** Specs with a run in flight; mirrored into the `xaiPipelines.running(Specs)` context keys for menus. */
+class RunningSpecs {
+  private readonly specs = new Map<string, vscode.Uri>();
+  has(uri: vscode.Uri): boolean { return this.specs.has(uri.toString()); }
+  only(): vscode.Uri | undefined { return this.specs.size === 1 ? [...this.specs.values()][0] : undefined; }
+  add(uri: vscode.Uri): void { this.specs.set(uri.toString(), uri); this.publish(); }
+  delete(uri: vscode.Uri): void { this.specs.delete(uri.toString()); this.publish(); }
+  private publish(): void {
+    void vscode.commands.executeCommand('setContext', 'xaiPipelines.running', this.specs.size > 0);
+    // `resourcePath in xaiPipelines.runningSpecs` in menus.
+    void vscode.commands.executeCommand('setContext', 'xaiPipelines.runningSpecs', [...this.specs.values()].map((u) => u.fsPath));
+  }
+}
+
+export interface RunCommandDeps {
+  client: LanguageClient;
+  /** Resolves once the language server has started (rejects if it could not). */
+  clientReady: Promise<void>;
+  panels: FlowchartPanels;
+  output: vscode.OutputChannel;
+}
+
+/** Registers `xaiPipelines.train`, `xaiPipelines.explain` and `xaiPipelines.cancel`. */
+export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable[] {
+  const running = new RunningSpecs();
+  const run = (kind: RunKind) => (arg?: unknown) => runSpec(kind, arg, deps, running);
+  return [
+    vscode.commands.registerCommand('xaiPipelines.train', run('train')),
+    vscode.commands.registerCommand('xaiPipelines.explain', run('explain')),
+    vscode.commands.registerCommand('xaiPipelines.cancel', (arg?: unknown) => cancelRun(arg, deps, running)),
+  ];
+}
+
+/**
+ * Runs one spec. Resolves with the server's RunResult (also for failures, which are shown to the user), or
+ * undefined when nothing was sent (no spec, untrusted workspace, unsaved document, run already going).
+ */
+async function runSpec(kind: RunKind, arg: unknown, deps: RunCommandDeps, running: RunningSpecs): Promise<RunResult | undefined> {
+  const document = await resolveSpecDocument(arg);
+  if (!document) return undefined;
+  if (!vscode.workspace.isTrusted) {
+    const manage = 'Manage Workspace Trust';
+    const pick = await vscode.window.showWarningMessage(
+      `XAI Pipelines: ${VERB[kind].toLowerCase()} reads data files and runs a model; trust this workspace first.`, manage);
+    if (pick === manage) void vscode.commands.executeCommand('workbench.trust.manage');
+    return undefined;
+  }
+  if (running.has(document.uri)) {
+    void vscode.window.showInformationMessage(`XAI Pipelines: ${specLabel(document.uri)} is already running; cancel it first.`);
+    return undefined;
+  }
+  // The worker reads the spec from disk: what it runs must be what the user sees.
+  if (document.isDirty && !(await document.save())) {
+    void vscode.window.showErrorMessage(`XAI Pipelines: could not save ${specLabel(document.uri)}; nothing was run.`);
+    return undefined;
+  }
+
+  running.add(document.uri);
+  const started = performance.now();
+  let result: RunResult;
+  try {
+    await deps.clientReady;
+    const params: RunParams = { uri: document.uri.toString() };
+    result = await deps.client.sendRequest<RunResult>(METHOD[kind], params);
+  } catch (e) {
+    result = { ok: false, message: `the language server did not answer: ${e instanceof Error ? e.message : String(e)}` };
+  } finally {
+    running.delete(document.uri);
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+
+  if (result.ok) {
+    const line = result.report ? summary(result.report) : 'done';
+    deps.output.appendLine(`[${kind}] ${specLabel(document.uri)}: ${line} (${seconds} s; ${result.runDir ?? 'no run folder'})`);
+    await deps.panels.show(document.uri, result.report);
+    vscode.window.setStatusBarMessage(`$(check) XAI: ${specLabel(document.uri)} ${line}`, 10_000);
+  } else if (result.cancelled) {
+    deps.output.appendLine(`[${kind}] ${specLabel(document.uri)}: cancelled after ${seconds} s`);
+    vscode.window.setStatusBarMessage(`XAI: ${VERB[kind].toLowerCase()} ${specLabel(document.uri)} cancelled`, 5_000);
+  } else {
+    const message = result.message ?? `${VERB[kind]} failed without a reason.`;
+    deps.output.appendLine(`[${kind}] ${specLabel(document.uri)} failed after ${seconds} s: ${message}`);
+    const show = 'Show Output';
+    void vscode.window.showErrorMessage(`XAI Pipelines: ${VERB[kind].toLowerCase()} ${specLabel(document.uri)} failed: ${message}`, show)
+      .then((pick) => { if (pick === show) deps.output.show(true); });
+  }
+  return result;
+}
+
+/** Asks the server to stop the spec's run (the given spec, else the only running one, else the active one). */
+async function cancelRun(arg: unknown, deps: RunCommandDeps, running: RunningSpecs): Promise<void> {
+  const uri = uriFromArgument(arg) ?? running.only() ?? (await resolveSpecDocument(undefined))?.uri;
+  if (!uri) return;
+  try {
+    await deps.clientReady;
+    const params: CancelParams = { uri: uri.toString() };
+    await deps.client.sendRequest(CancelRequest, params);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`XAI Pipelines: could not cancel: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** `stock-price.xai.yaml` */
+function specLabel(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+/** "validation RMSE 3.21 (baseline 3.50)" */
+function summary(report: RunReport): string {
+  const m = report.metrics;
+  return `validation RMSE ${fmt(m.model.rmse)} (baseline ${fmt(m.baseline.rmse)}) on ${report.backend}`;
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(4) : String(x);
+}

@@ -1,0 +1,74 @@
+/**
+ * One flowchart panel per spec: opens it beside the editor, brings an open one forward, feeds it run reports,
+ * and restores panels after a window reload (WebviewPanelSerializer, from the state the webview saved).
+ */
+import * as vscode from 'vscode';
+import type { FlowchartState, RunReport } from '../../../protocol/protocol';
+import { FLOWCHART_VIEW_TYPE, FlowchartPanel, specNameOf, type FlowchartPanelDeps } from './flowchartPanel';
+
+/** workspaceState key: spec name → spec URI, a fallback for restoring panels whose webview saved no specUri. */
+const SPEC_URIS_KEY = 'xaiPipelines.flowchartSpecUris';
+
+export class FlowchartPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<FlowchartState> {
+  private readonly panels = new Map<string, FlowchartPanel>();
+
+  constructor(private readonly deps: FlowchartPanelDeps, private readonly workspaceState: vscode.Memento) {}
+
+  /** The open panel of a spec, if any. */
+  get(specUri: vscode.Uri): FlowchartPanel | undefined {
+    return this.panels.get(specUri.toString());
+  }
+
+  /**
+   * Shows the spec's flowchart beside the active editor (focus stays in the editor). With a report, draws its
+   * importance overlay; without, shows the latest run's report if the server knows one.
+   */
+  async show(specUri: vscode.Uri, report?: RunReport): Promise<FlowchartPanel> {
+    let panel = this.get(specUri);
+    if (panel) {
+      panel.reveal();
+    } else {
+      panel = this.adopt(FlowchartPanel.create(specUri, vscode.ViewColumn.Beside, this.deps));
+    }
+    if (report) panel.setReport(report);
+    await panel.refresh({ loadLatestRun: !report });
+    return panel;
+  }
+
+  /** A run finished (from our command or anyone's): update the spec's panel if it is open. */
+  onRunFinished(specUri: vscode.Uri, report: RunReport | undefined): void {
+    const panel = this.get(specUri);
+    if (panel && report) panel.setReport(report);
+  }
+
+  async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: FlowchartState | undefined): Promise<void> {
+    const remembered = this.workspaceState.get<Record<string, string>>(SPEC_URIS_KEY, {});
+    const uriText = state?.specUri ?? (state?.graph ? remembered[state.graph.specName] : undefined)
+      ?? remembered[webviewPanel.title.replace(/^Flowchart: /, '')];
+    if (!uriText || this.panels.has(uriText)) {
+      this.deps.output.appendLine(`[flowchart] closing a restored panel: ${uriText ? 'its spec already has a panel' : 'its spec is unknown'}`);
+      webviewPanel.dispose();
+      return;
+    }
+    const panel = this.adopt(new FlowchartPanel(webviewPanel, vscode.Uri.parse(uriText), this.deps, state));
+    await panel.refresh({ loadLatestRun: !state?.report });
+  }
+
+  private adopt(panel: FlowchartPanel): FlowchartPanel {
+    const key = panel.specUri.toString();
+    this.panels.set(key, panel);
+    panel.onDidDispose(() => { if (this.panels.get(key) === panel) this.panels.delete(key); });
+    const remembered = this.workspaceState.get<Record<string, string>>(SPEC_URIS_KEY, {});
+    if (remembered[specNameOf(panel.specUri)] !== key) {
+      void this.workspaceState.update(SPEC_URIS_KEY, { ...remembered, [specNameOf(panel.specUri)]: key });
+    }
+    return panel;
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels.values()]) p.dispose();
+    this.panels.clear();
+  }
+}
+
+export { FLOWCHART_VIEW_TYPE };
