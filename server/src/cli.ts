@@ -1,0 +1,115 @@
+/**
+ * `xai`: runs and checks `*.xai.yaml` specs in a terminal, through the same worker as the extension.
+ *
+ *   xai check SPEC                      prints the spec's diagnostics as file:line:col
+ *   xai run SPEC [--backend B] [--runs DIR]    trains, evaluates and explains; prints metrics and importance
+ *   xai explain SPEC [--backend B] [--runs DIR] recomputes the importance of the latest run
+ */
+import { resolve, join, relative } from 'node:path';
+import { Command, Option } from 'commander';
+import Table from 'cli-table3';
+import type { RunReport, RunResult } from '../../protocol/protocol';
+import { version } from '../../package.json';
+import { formatDiagnostic } from './pipeline/specInput';
+import { loadSpecFile } from './spec/check';
+import { runJob } from './worker/client';
+import type { BackendChoice, WorkerJob, WorkerProgress } from './worker/jobs';
+
+const out = (s = ''): void => { process.stdout.write(`${s}\n`); };
+const err = (s: string): void => { process.stderr.write(`${s}\n`); };
+
+/** Prints the spec's diagnostics; returns whether there are errors. */
+function printDiagnostics(specPath: string): boolean {
+  const { diagnostics } = loadSpecFile(specPath);
+  const shown = relative(process.cwd(), specPath) || specPath;
+  for (const d of diagnostics) (d.severity === 'error' ? err : out)(formatDiagnostic(shown, d));
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+function progressPrinter(): { onProgress(p: WorkerProgress): void; done(): void } {
+  const tty = process.stdout.isTTY === true;
+  let lastStage = '';
+  let pending = false;
+  return {
+    onProgress(p) {
+      if (p.stage === 'train' && p.epoch !== undefined && p.epochs !== undefined) {
+        const line = `epoch ${String(p.epoch).padStart(String(p.epochs).length)}/${p.epochs}  loss ${p.loss?.toFixed(5)}` +
+          (p.valLoss !== undefined ? `  val_loss ${p.valLoss.toFixed(5)}` : '');
+        if (tty) { process.stdout.write(`\r${line}`); pending = true; }
+        // Without a terminal, a line every tenth of the epochs keeps logs short.
+        else if (p.epoch === 1 || p.epoch === p.epochs || p.epoch % Math.max(1, Math.round(p.epochs / 10)) === 0) out(line);
+        return;
+      }
+      if (pending) { out(); pending = false; }
+      if (p.stage !== lastStage || p.stage === 'write') out(`[${p.stage}] ${p.message}`);
+      lastStage = p.stage;
+    },
+    done() { if (pending) out(); },
+  };
+}
+
+const f = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
+
+function printReport(report: RunReport, runDir: string): void {
+  const m = report.metrics;
+  out();
+  out(`Validation (${report.data.validationRows} rows; trained on ${report.data.trainRows}), target '${report.target}':`);
+  const metrics = new Table({ head: ['', 'RMSE', 'MAE', 'R²'], style: { head: [], border: [] } });
+  metrics.push(['MLP', f(m.model.rmse), f(m.model.mae), f(m.model.r2)]);
+  metrics.push([`baseline: ${m.baseline.name}`, f(m.baseline.rmse), f(m.baseline.mae), f(m.baseline.r2)]);
+  out(metrics.toString());
+  const imp = report.importance;
+  if (imp) {
+    out();
+    out(`Permutation importance (increase of ${imp.metric.toUpperCase()} on the ${imp.split} part, ${imp.repeats} repeats, ${imp.evaluations} evaluations):`);
+    const t = new Table({ head: ['#', 'feature', 'mean', '± std'], style: { head: [], border: [] }, colAligns: ['right', 'left', 'right', 'right'] });
+    imp.features.forEach((x, i) => t.push([String(i + 1), x.feature, f(x.mean), f(x.std)]));
+    out(t.toString());
+  }
+  out();
+  out(`Backend: ${report.backend} · total ${(report.timings.totalMs / 1000).toFixed(1)} s (training ${(report.timings.trainMs / 1000).toFixed(1)} s)`);
+  out(`Report: ${join(runDir, report.artifacts.html)}`);
+}
+
+async function runCommand(kind: WorkerJob['kind'], spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean }): Promise<number> {
+  const specPath = resolve(spec);
+  if (printDiagnostics(specPath)) return 1;
+  const printer = progressPrinter();
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  let result: RunResult;
+  try {
+    result = await runJob(
+      { kind, specPath, runsRoot: opts.runs ? resolve(opts.runs) : undefined, backend: opts.backend },
+      { onProgress: printer.onProgress, onLog: opts.verbose ? (l) => err(`  ${l}`) : undefined, signal: controller.signal },
+    );
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    printer.done();
+  }
+  if (!result.ok || !result.report || !result.runDir) {
+    err(`error: ${result.message ?? 'the run failed'}`);
+    return result.cancelled ? 130 : 1;
+  }
+  printReport(result.report, result.runDir);
+  return 0;
+}
+
+const program = new Command();
+program.name('xai').description('Explainable ML pipelines from *.xai.yaml specs').version(version);
+const backendOption = (): Option => new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto');
+program.command('run').argument('<spec>', 'a *.xai.yaml spec').description('train, evaluate and explain the spec')
+  .addOption(backendOption()).option('--runs <dir>', 'folder for run folders (default: <spec folder>/.xai/runs)')
+  .option('--verbose', 'print the worker\'s log')
+  .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean }) => { process.exitCode = await runCommand('train', spec, opts); });
+program.command('explain').argument('<spec>', 'a *.xai.yaml spec').description('recompute the importance of the latest run')
+  .addOption(backendOption()).option('--runs <dir>', 'folder of run folders').option('--verbose', 'print the worker\'s log')
+  .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean }) => { process.exitCode = await runCommand('explain', spec, opts); });
+program.command('check').argument('<spec>', 'a *.xai.yaml spec').description('print the spec\'s diagnostics')
+  .action((spec: string) => { process.exitCode = printDiagnostics(resolve(spec)) ? 1 : 0; });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  err(`error: ${(e as Error).message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,48 @@
+/**
+ * Loads a CSV file with `csv-parse`: a header row, quoted fields, a UTF-8 byte-order mark and CRLF line ends.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { DataError } from './errors';
+import type { Table } from './table';
+
+interface ParsedRecord { record: string[]; info: { lines: number } }
+
+/**
+ * Parses CSV text into a table of text cells.
+ * @param text the file's content; `file` names it in errors.
+ * @throws DataError with the line for malformed CSV (unclosed quote, a row with the wrong number of fields),
+ *   a missing header, empty or duplicate column names.
+ */
+export function parseCsv(text: string, file: string): Table {
+  let records: ParsedRecord[];
+  try {
+    records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false }) as unknown as ParsedRecord[];
+  } catch (e) {
+    const err = e as { message?: string; lines?: number };
+    // csv-parse's messages already say what broke; keep them, locate them on our terms.
+    const message = (err.message ?? String(e)).replace(/^Invalid (Record Length|Closing Quote|Opening Quote):?\s*/, '$1: ');
+    throw new DataError(`malformed CSV: ${message}`, { file, line: err.lines });
+  }
+  const header = records[0];
+  if (!header) throw new DataError('the file is empty: a header row is expected', { file });
+  const columns = header.record.map((c) => c.trim());
+  columns.forEach((c, i) => {
+    if (c === '') throw new DataError(`column ${i + 1} of the header has no name`, { file, line: 1 });
+    if (columns.indexOf(c) !== i) throw new DataError(`the column name '${c}' appears twice in the header`, { file, line: 1 });
+  });
+  // info.lines is the line where the record ends; a record spans one line unless a quoted field holds newlines.
+  const rows = records.slice(1).map((r) => ({ line: r.info.lines, cells: r.record as (string | number)[] }));
+  return { file, columns, rows };
+}
+
+/** Reads and parses a CSV file. @throws DataError when the file cannot be read or parsed. */
+export function loadCsv(path: string): Table {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new DataError(`cannot read the data file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+  }
+  return parseCsv(text, path);
+}

@@ -1,0 +1,51 @@
+/**
+ * Explains a spec's latest run again without training: loads its model and fitted preprocessing, prepares the
+ * data as the spec says now, recomputes the permutation importance and replaces the run's report atomically.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunReport } from '../../../protocol/protocol';
+import type { FittedPreprocessing } from '../data/standardize';
+import { loadMlp } from '../models/mlp';
+import type { WorkerProgress } from '../worker/jobs';
+import { prepareData } from './prepare';
+import { reportHtml } from './reportHtml';
+import { explainWithSpec, rawPredictor, type PipelineResult } from './runPipeline';
+import { readLatestRun, replaceFileAtomic } from './runs';
+import { readSpec } from './specInput';
+
+/**
+ * Recomputes the importance of the spec's latest run and rewrites its `report.json` and `report.html`.
+ * @throws Error when the spec has no run yet, the run's files are unreadable, or the spec's features no longer
+ *   match the run's (train again then); SpecError/DataError as `runPipeline`.
+ */
+export async function explainLatestRun(specPath: string, options: { runsRoot?: string; onProgress?(p: WorkerProgress): void } = {}): Promise<PipelineResult> {
+  const progress = options.onProgress ?? (() => undefined);
+  const t0 = Date.now();
+  progress({ stage: 'load', message: 'Loading the latest run', fraction: 0 });
+  const latest = await readLatestRun(specPath, options.runsRoot);
+  if (!latest) throw new Error(`the spec ${specPath} has no finished run to explain yet: train it first`);
+  const { parsed, spec } = readSpec(specPath);
+  const fitted = JSON.parse(readFileSync(join(latest.runDir, 'preprocessing.json'), 'utf8')) as FittedPreprocessing;
+  const model = await loadMlp(join(latest.runDir, 'model'));
+  try {
+    progress({ stage: 'preprocess', message: 'Preparing the data', fraction: 0.2 });
+    const data = prepareData(spec, specPath);
+    if (data.all.features.join('\n') !== fitted.features.join('\n')) {
+      throw new Error(`the spec's features (${data.all.features.join(', ')}) differ from the run's (${fitted.features.join(', ')}): train again`);
+    }
+    progress({ stage: 'explain', message: 'Permutation importance', fraction: 0.5 });
+    const importance = await explainWithSpec(spec, data, rawPredictor(model, fitted));
+    const report: RunReport = {
+      ...latest.report, importance,
+      timings: { ...latest.report.timings, explainMs: Date.now() - t0 },
+    };
+    progress({ stage: 'write', message: 'Updating the run report', fraction: 0.95 });
+    replaceFileAtomic(join(latest.runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    replaceFileAtomic(join(latest.runDir, 'report.html'), reportHtml(parsed, report));
+    progress({ stage: 'write', message: 'Done', fraction: 1 });
+    return { runDir: latest.runDir, report };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The data half of a pipeline: load the CSV → filter → sort → lags → split → standardize, with an account of
+ * the rows each step keeps.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { StepAccount } from '../../../protocol/protocol';
+import { parseCsv } from '../data/csv';
+import { subset, toDataset, type Dataset } from '../data/dataset';
+import { DataError } from '../data/errors';
+import { addLags } from '../data/lags';
+import { filterRows, sortRows } from '../data/rows';
+import { splitRows } from '../data/split';
+import { fitPreprocessing, type FittedPreprocessing } from '../data/standardize';
+import { isNumericColumn, type Table } from '../data/table';
+import { resolveDataPath } from '../spec/check';
+import { featureNames, lagFeatureName } from '../spec/features';
+import type { PipelineSpec, SplitStep, StandardizeStep } from '../spec/types';
+
+export interface PreparedData {
+  dataPath: string;
+  dataSha256: string;
+  /** Rows of the CSV file (without the header). */
+  csvRows: number;
+  /** The table after filter, sort and lags. */
+  table: Table;
+  /** Every usable sample, raw units. */
+  all: Dataset;
+  train: Dataset;
+  validation: Dataset;
+  fitted: FittedPreprocessing;
+  /** The naive baseline's predictions of the validation targets, in the target's units. */
+  baseline: { name: string; validation: number[] };
+  steps: StepAccount[];
+}
+
+const DEFAULT_SPLIT: SplitStep['split'] = { method: 'chronological', validation: 0.2 };
+
+/** sha256 of a file's bytes, hex. */
+export function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Runs the spec's data steps. Lag steps run in their order; then the split (the spec's, else chronological
+ * 20 %); then standardization fitted on the training part only.
+ * The baseline is the last known value (the target's lag 1) when the target is lagged, else the training mean.
+ * @throws DataError (file, line, column) for bad data; Error for impossible splits or unknown columns.
+ */
+export function prepareData(spec: PipelineSpec, specPath: string, onLoaded?: (ms: number) => void): PreparedData {
+  const started = Date.now();
+  const dataPath = resolveDataPath(specPath, spec.data.source);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(dataPath);
+  } catch (e) {
+    throw new DataError(`cannot read the data file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dataPath });
+  }
+  let table = parseCsv(bytes.toString('utf8'), dataPath);
+  const csvRows = table.rows.length;
+  const steps: StepAccount[] = [{ step: 'load', rowsIn: csvRows, rowsOut: csvRows, detail: `${table.columns.length} columns: ${table.columns.join(', ')}` }];
+  onLoaded?.(Date.now() - started);
+
+  if (spec.data.filter?.length) {
+    const r = filterRows(table, spec.data.filter);
+    table = r.table; steps.push(r.account);
+  }
+  if (spec.data.sort) {
+    const r = sortRows(table, spec.data.sort);
+    table = r.table; steps.push(r.account);
+  }
+  let split = DEFAULT_SPLIT;
+  let standardize: StandardizeStep['standardize'] | undefined;
+  for (const step of spec.preprocessing ?? []) {
+    if ('lags' in step) {
+      const r = addLags(table, step.lags);
+      table = r.table; steps.push(r.account);
+    } else if ('split' in step) split = step.split;
+    else if ('standardize' in step) standardize = step.standardize;
+  }
+
+  const numeric = table.columns.filter((c) => isNumericColumn(table, c));
+  const features = featureNames(spec, numeric);
+  if (features.length === 0) throw new DataError('no features: the data has no numeric column besides the target', { file: dataPath });
+  const all = toDataset(table, features, spec.data.target);
+  if (all.x.length < 2) {
+    throw new DataError(`only ${all.x.length} row(s) remain after the filter, sort and lag steps; at least 2 are needed`, { file: dataPath });
+  }
+  const s = splitRows(all.x.length, split, spec.training.seed);
+  steps.push(s.account);
+  const train = subset(all, s.indices.train);
+  const validation = subset(all, s.indices.validation);
+  const st = fitPreprocessing(train.x, train.y, features, spec.data.target, standardize);
+  if (st.account) steps.push(st.account);
+
+  const lag1 = lagFeatureName(spec.data.target, 1);
+  let baseline: PreparedData['baseline'];
+  if (table.columns.includes(lag1)) {
+    const lagged = toDataset(table, [lag1], spec.data.target);
+    baseline = { name: `last value (${lag1})`, validation: s.indices.validation.map((i) => lagged.x[i]![0]!) };
+  } else {
+    const mean = train.y.reduce((a, b) => a + b, 0) / train.y.length;
+    baseline = { name: 'training mean', validation: validation.y.map(() => mean) };
+  }
+  return { dataPath, dataSha256: sha256(bytes), csvRows, table, all, train, validation, fitted: st.fitted, baseline, steps };
+}

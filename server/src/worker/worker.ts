@@ -1,0 +1,63 @@
+/**
+ * The worker process: forked by `runJob` (language server or CLI), it receives one job over IPC, runs it with
+ * TensorFlow.js, streams progress and log lines, sends the result and exits. Training in its own process keeps
+ * the language server responsive, and lets a cancel kill the job outright.
+ */
+import { format } from 'node:util';
+import type { RunResult } from '../../../protocol/protocol';
+import { DataError } from '../data/errors';
+import { explainLatestRun } from '../pipeline/explainRun';
+import { runPipeline } from '../pipeline/runPipeline';
+import { SpecError } from '../pipeline/specInput';
+import { selectBackend } from './backend';
+import type { WorkerJob } from './jobs';
+import { isJobMessage, type WorkerMessage } from './messages';
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) { resolve(); return; }
+    process.send(message, undefined, undefined, () => resolve());
+  });
+}
+
+const log = (line: string): void => { void send({ type: 'log', line }); };
+
+// TensorFlow.js greets and warns on the console; stdout is not ours to print on, route it to the log.
+console.log = (...args: unknown[]) => log(format(...args));
+console.info = console.log;
+console.warn = (...args: unknown[]) => log(format(...args));
+
+/** Runs one job; every failure becomes `{ ok: false, message }`. */
+async function runJobHere(job: WorkerJob): Promise<RunResult> {
+  try {
+    const backend = await selectBackend(job.backend ?? 'auto', log);
+    const onProgress = (p: Parameters<NonNullable<Parameters<typeof runPipeline>[1]['onProgress']>>[0]) => { void send({ type: 'progress', progress: p }); };
+    const r = job.kind === 'explain'
+      ? await explainLatestRun(job.specPath, { runsRoot: job.runsRoot, onProgress })
+      : await runPipeline(job.specPath, { backend, runsRoot: job.runsRoot, onProgress });
+    return { ok: true, runDir: r.runDir, report: r.report };
+  } catch (e) {
+    const message = e instanceof SpecError || e instanceof DataError ? e.message : `${(e as Error).message ?? String(e)}`;
+    if (!(e instanceof SpecError || e instanceof DataError)) log((e as Error).stack ?? String(e));
+    return { ok: false, message };
+  }
+}
+
+let started = false;
+process.on('message', (m: unknown) => {
+  if (started || !isJobMessage(m)) {
+    log(`ignored an unexpected message: ${JSON.stringify(m).slice(0, 200)}`);
+    return;
+  }
+  started = true;
+  void runJobHere(m.job).then(async (result) => {
+    await send({ type: 'result', result });
+    process.exit(0);
+  });
+});
+// The parent gone means nobody waits for the result.
+process.on('disconnect', () => process.exit(0));
+if (!process.send) {
+  process.stderr.write('the XAI Pipelines worker runs as a child process of the language server or the CLI\n');
+  process.exit(2);
+}
