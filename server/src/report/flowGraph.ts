@@ -1,0 +1,245 @@
+/**
+ * Builds the pipeline's flow graph (the drawing the flowchart panel and report.html show) from a parsed spec.
+ *
+ * The graph follows the data: source → filter → sort → each preprocessing step → one node per feature → the
+ * model's layers → the output (the target) → each explainer → the spec, with a feedback edge from the explainers
+ * back to the spec labelled with its diagnostic count. It is built leniently: a half-typed spec (one being typed,
+ * with errors) still yields every node that can be recognised, so the drawing does not flicker away while editing.
+ * Labels are raw text (they may come from a CSV header); escaping is the renderer's job.
+ */
+import type { FlowEdge, FlowGraph, FlowNode, Range, RunReport } from '../../../protocol/protocol';
+import type { ParsedSpec, SpecPath } from '../spec/parse';
+import { featureNames, lagFeatureName } from '../spec/features';
+import type { PreprocessingStep } from '../spec/types';
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** Turns any text into the [A-Za-z0-9_] alphabet Mermaid ids allow (other characters become `_`). */
+export function mermaidSafeId(text: string): string {
+  const id = text.replace(/[^A-Za-z0-9_]/g, '_');
+  return id.length ? id : '_';
+}
+
+/** The last segment of a path written with / or \ (the data file's name). */
+function fileName(path: string): string {
+  const parts = path.split(/[\\/]/).filter((p) => p.length);
+  return parts[parts.length - 1] ?? path;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function capitalize(s: string): string {
+  return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+const ACTIVATION_NAMES: Record<string, string> = { relu: 'ReLU', tanh: 'tanh', sigmoid: 'sigmoid', linear: 'linear', softmax: 'softmax' };
+
+/**
+ * Builds the flow graph of a spec.
+ *
+ * @param parsed the spec as `parseSpec` returns it; `parsed.spec` may be null, then `parsed.raw` is read leniently
+ *   (unknown or mistyped parts are skipped); when both are null the graph holds only the spec node.
+ * @param report the latest run's report, if any: its `features` (the columns the model really used) replace the
+ *   names derived from the spec, and its metrics and data counts go into node details.
+ * @returns nodes (ids `[A-Za-z0-9_]`, stable for a given spec, each with the `range` of its definition when it has
+ *   one) and edges in pipeline order. A node of kind `model` groups the `layer` nodes (it has no edges of its own).
+ *   Never throws.
+ */
+export function buildFlowGraph(parsed: ParsedSpec, report?: RunReport | null): FlowGraph {
+  const root: Obj = isObj(parsed.spec) ? (parsed.spec as unknown as Obj) : isObj(parsed.raw) ? parsed.raw : {};
+  const nodes: FlowNode[] = [];
+  const edges: FlowEdge[] = [];
+  const taken = new Set<string>();
+  const range = (path: SpecPath, part: 'key' | 'value' = 'value'): Range | undefined => parsed.rangeOf(path, part) ?? undefined;
+
+  /** Adds a node, making its id unique (ids only clash when two features sanitize to the same text). */
+  const add = (node: FlowNode): string => {
+    let id = node.id;
+    for (let k = 2; taken.has(id); k++) id = `${node.id}_${k}`;
+    taken.add(id);
+    const clean: FlowNode = { ...node, id };
+    if (clean.range === undefined) delete clean.range;
+    if (clean.detail === undefined) delete clean.detail;
+    nodes.push(clean);
+    return id;
+  };
+  const link = (from: string | undefined, to: string, label?: string): void => {
+    if (from === undefined) return;
+    edges.push(label === undefined ? { from, to } : { from, to, label });
+  };
+
+  const specName = str(root.name) ?? report?.spec.name ?? 'pipeline';
+  const data: Obj = isObj(root.data) ? root.data : {};
+  let last: string | undefined;
+
+  // Data source: the file's name; the full path and row count as detail.
+  const source = str(data.source);
+  if (source !== undefined || report) {
+    const rows = report ? `${report.data.rows} rows` : undefined;
+    last = add({
+      id: 'n_source', kind: 'source', label: source !== undefined ? fileName(source) : fileName(report!.data.path),
+      detail: rows ?? (source !== undefined && source !== fileName(source) ? source : undefined),
+      range: range(['data', 'source']) ?? range(['data'], 'key'),
+    });
+  }
+
+  // Filter: one node for all conditions (they are applied together).
+  const filters = arr(data.filter).filter(isObj);
+  if (filters.length) {
+    const conds = filters.map((f) => `${str(f.column) ?? '?'} = ${str(f.equals) ?? '?'}`);
+    const id = add({ id: 'n_filter', kind: 'step', label: 'filter', detail: conds.join(' and '), range: range(['data', 'filter'], 'key') });
+    link(last, id); last = id;
+  }
+
+  if (isObj(data.sort)) {
+    const col = str(data.sort.column) ?? '?';
+    const type = str(data.sort.type);
+    const id = add({ id: 'n_sort', kind: 'step', label: 'sort', detail: `by ${col}${type ? ` (${type})` : ''}`, range: range(['data', 'sort'], 'key') });
+    link(last, id); last = id;
+  }
+
+  // Preprocessing steps in order; lags steps also remember which features they generate (for feature ranges).
+  const steps = arr(root.preprocessing);
+  const featureRange = new Map<string, Range>();
+  steps.forEach((step, i) => {
+    if (!isObj(step)) return;
+    const kind = Object.keys(step)[0];
+    if (kind === undefined) return;
+    const body: Obj = isObj(step[kind]) ? (step[kind] as Obj) : {};
+    let detail: string | undefined;
+    if (kind === 'lags') {
+      const col = str(body.column);
+      const count = num(body.count);
+      detail = `${col ?? '?'} × ${count ?? '?'}${str(body.group_by) ? ` per ${str(body.group_by)}` : ''}`;
+      // A lag feature reveals the count that generates it (one line), else the whole step.
+      const r = range(['preprocessing', i, kind, 'count']) ?? range(['preprocessing', i, kind], 'key') ?? range(['preprocessing', i]);
+      if (col !== undefined && count !== undefined && Number.isInteger(count) && r) {
+        for (let k = 1; k <= Math.min(count, 10_000); k++) featureRange.set(lagFeatureName(col, k), r);
+      }
+    } else if (kind === 'split') {
+      const method = str(body.method) ?? '?';
+      const v = num(body.validation);
+      detail = `${method} · ${v !== undefined ? `${Math.round(v * 1000) / 10} %` : '?'} validation`;
+      if (report) detail += ` · ${report.data.trainRows}/${report.data.validationRows} rows`;
+    } else if (kind === 'standardize') {
+      const cols = body.columns;
+      const what = cols === undefined || cols === 'features' ? 'features' : Array.isArray(cols) ? cols.map((c) => str(c) ?? '?').join(', ') : str(cols) ?? '?';
+      detail = `${what}${body.target === true ? ' and target' : ''} · fit on training part`;
+    }
+    const id = add({ id: `n_step${i}_${mermaidSafeId(kind)}`, kind: 'step', label: kind, detail, range: range(['preprocessing', i, kind], 'key') ?? range(['preprocessing', i]) });
+    link(last, id); last = id;
+  });
+
+  // Features: the report's (what the model used) or the spec's rule; explicit data.features get their own ranges.
+  const target = str(data.target) ?? report?.target;
+  const listed = arr(data.features);
+  listed.forEach((f, j) => {
+    const name = str(f);
+    const r = range(['data', 'features', j]);
+    if (name !== undefined && r) featureRange.set(name, r);
+  });
+  let features: string[];
+  if (report) {
+    features = [...report.features];
+  } else {
+    const listedNames = listed.map(str).filter((s): s is string => s !== undefined);
+    const lenientSteps = steps.filter(isObj) as unknown as PreprocessingStep[];
+    features = featureNames({ data: { source: source ?? '', target: target ?? '', features: listedNames.length ? listedNames : undefined }, preprocessing: lenientSteps });
+  }
+  const featureIds: string[] = [];
+  const fallbackFeatureRange = range(['data', 'features']) ?? range(['preprocessing']) ?? range(['data'], 'key');
+  for (const name of features) {
+    featureIds.push(add({ id: `n_feat_${mermaidSafeId(name)}`, kind: 'feature', label: name, feature: name, range: featureRange.get(name) ?? fallbackFeatureRange }));
+  }
+  if (!featureIds.length) {
+    // Without lags or a feature list the model takes the CSV's numeric columns, which the spec alone cannot name.
+    featureIds.push(add({ id: 'n_feat_numeric', kind: 'feature', label: 'numeric columns', detail: target ? `all but ${target}` : undefined, range: range(['data'], 'key') }));
+  }
+  for (const id of featureIds) link(last, id);
+
+  // Model: a group node (kind 'model') and its layers, input → hidden → output.
+  const model: Obj = isObj(root.model) ? root.model : {};
+  const modelType = str(model.type) ?? report?.model.type;
+  const training: Obj = isObj(root.training) ? root.training : {};
+  const trainingBits = [str(training.optimizer), str(training.loss), num(training.epochs) !== undefined ? plural(num(training.epochs)!, 'epoch') : undefined].filter((s) => s !== undefined);
+  add({
+    id: 'n_model', kind: 'model', label: modelType ? (modelType === 'mlp' ? 'MLP' : modelType) : 'model',
+    detail: trainingBits.length ? trainingBits.join(' · ') : undefined, range: range(['model'], 'key'),
+  });
+  const nIn = report ? report.features.length : features.length || undefined;
+  const inputId = add({ id: 'n_layer_in', kind: 'layer', label: `Input · ${nIn !== undefined ? plural(nIn, 'feature') : 'features'}`, range: range(['model', 'type']) ?? range(['model'], 'key') });
+  for (const id of featureIds) link(id, inputId);
+  last = inputId;
+  const hidden = report ? report.model.layers.slice(0, -1) : arr(model.hidden_layers).map((l) => (isObj(l) ? { units: num(l.units), activation: str(l.activation) } : {}));
+  hidden.forEach((layer, i) => {
+    const units = (layer as { units?: number }).units;
+    const act = (layer as { activation?: string }).activation;
+    const id = add({
+      id: `n_layer${i + 1}`, kind: 'layer', label: `Dense ${units ?? '?'} · ${act ? ACTIVATION_NAMES[act] ?? act : '?'}`,
+      range: range(['model', 'hidden_layers', i]) ?? range(['model', 'hidden_layers'], 'key'),
+    });
+    link(last, id); last = id;
+  });
+  const outAct = report ? report.model.layers[report.model.layers.length - 1]?.activation : str(model.output_activation) ?? 'linear';
+  const outUnits = report ? report.model.layers[report.model.layers.length - 1]?.units ?? 1 : 1;
+  const outLayer = add({
+    id: 'n_layer_out', kind: 'layer', label: `Dense ${outUnits} · ${outAct ? ACTIVATION_NAMES[outAct] ?? outAct : 'linear'}`,
+    range: range(['model', 'output_activation'], 'key') ?? range(['model'], 'key'),
+  });
+  link(last, outLayer); last = outLayer;
+
+  // Output: the predicted target, with the validation RMSE beside the baseline's when there is a run.
+  const m = report?.metrics;
+  const output = add({
+    id: 'n_output', kind: 'output', label: target ?? 'target',
+    detail: m ? `RMSE ${fmt(m.model.rmse)} (baseline ${fmt(m.baseline.rmse)})` : 'prediction',
+    range: range(['data', 'target']) ?? range(['data'], 'key'),
+  });
+  link(last, output); last = output;
+
+  // Explainers, each fed by the output; they all feed back into the spec.
+  const explainerIds: string[] = [];
+  arr(root.explanation).forEach((step, i) => {
+    if (!isObj(step)) return;
+    const kind = Object.keys(step)[0];
+    if (kind === undefined) return;
+    const body: Obj = isObj(step[kind]) ? (step[kind] as Obj) : {};
+    const bits: string[] = [];
+    if (kind === 'permutation_importance') {
+      const repeats = num(body.repeats) ?? report?.importance?.repeats;
+      if (repeats !== undefined) bits.push(plural(repeats, 'repeat'));
+      bits.push(str(body.split) ?? report?.importance?.split ?? 'validation');
+      bits.push(str(body.metric) ?? report?.importance?.metric ?? 'rmse');
+    }
+    const id = add({
+      id: `n_explain${i}_${mermaidSafeId(kind)}`, kind: 'explainer', label: capitalize(kind.replace(/_/g, ' ')),
+      detail: bits.length ? bits.join(' · ') : undefined, range: range(['explanation', i, kind], 'key') ?? range(['explanation', i]),
+    });
+    link(output, id);
+    explainerIds.push(id);
+  });
+
+  const spec = add({
+    id: 'n_spec', kind: 'spec', label: specName, detail: 'spec',
+    range: range(['name']) ?? range(['version']) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  });
+  const feedback = plural(parsed.diagnostics.length, 'diagnostic');
+  if (explainerIds.length) for (const id of explainerIds) link(id, spec, feedback);
+  else link(output, spec, feedback);
+
+  return { specName, nodes, edges };
+}
+
+/** A number with 3 significant digits, without exponent for everyday magnitudes. */
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? x.toExponential(2) : String(Number(x.toPrecision(3)));
+}
