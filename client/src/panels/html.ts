@@ -3,30 +3,9 @@
  * nothing inline but styles (Mermaid writes <style> into its SVG, so style-src keeps 'unsafe-inline' and carries
  * no nonce: a nonce there would switch 'unsafe-inline' off).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-
-/** A fresh 128-bit nonce, base64 (CSP nonces must be unguessable and new for every document). */
-export function makeNonce(): string {
-  return randomBytes(16).toString('base64');
-}
-
-/** The policy for one webview; `cspSource` is `webview.cspSource`. */
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource} 'unsafe-inline'`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-  ].join('; ') + ';';
-}
-
-/** Escapes text for an HTML attribute or text node. */
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c] ?? c));
-}
+import { contentSecurityPolicy, escapeHtml, makeNonce } from './csp';
 
 /**
  * The document for the flowchart panel of one spec.
@@ -50,7 +29,7 @@ export function flowchartHtml(webview: vscode.Webview, webviewRoot: vscode.Uri, 
     ${styles}
   </head>
   <body>
-    <main id="app" aria-label="${escapeHtml(title)}"></main>
+    <div id="xai-flowchart" role="main" aria-label="${escapeHtml(title)}"></div>
     <script nonce="${nonce}" src="${escapeHtml(script.toString())}"></script>
   </body>
 </html>`;
