@@ -9,6 +9,29 @@ import type { Table } from './table';
 interface ParsedRecord { record: string[]; info: { lines: number } }
 
 /**
+ * The 1-based line on which each non-empty record starts. csv-parse reports the line where a record ENDS (and
+ * counts a CRLF inside a quoted field as two lines), so rows are located by this small scan instead.
+ */
+function recordStartLines(text: string): number[] {
+  const starts: number[] = [];
+  let line = 1;
+  let inQuotes = false;
+  let atStart = true;
+  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
+    const c = text[i];
+    const isBreak = c === '\n' || c === '\r';
+    if (isBreak && text[i] === '\r' && text[i + 1] === '\n') i++;
+    if (atStart && !isBreak) { starts.push(line); atStart = false; }
+    if (c === '"') inQuotes = !inQuotes;
+    else if (isBreak) {
+      line++;
+      if (!inQuotes) atStart = true;
+    }
+  }
+  return starts;
+}
+
+/**
  * Parses CSV text into a table of text cells.
  * @param text the file's content; `file` names it in errors.
  * @throws DataError with the line for malformed CSV (unclosed quote, a row with the wrong number of fields),
@@ -31,8 +54,9 @@ export function parseCsv(text: string, file: string): Table {
     if (c === '') throw new DataError(`column ${i + 1} of the header has no name`, { file, line: 1 });
     if (columns.indexOf(c) !== i) throw new DataError(`the column name '${c}' appears twice in the header`, { file, line: 1 });
   });
-  // info.lines is the line where the record ends; a record spans one line unless a quoted field holds newlines.
-  const rows = records.slice(1).map((r) => ({ line: r.info.lines, cells: r.record as (string | number)[] }));
+  const starts = recordStartLines(text);
+  const exact = starts.length === records.length;
+  const rows = records.slice(1).map((r, i) => ({ line: exact ? starts[i + 1]! : r.info.lines, cells: r.record as (string | number)[] }));
   return { file, columns, rows };
 }
 
