@@ -33,6 +33,7 @@ function progressPrinter(): { onProgress(p: WorkerProgress): void; done(): void 
   return {
     onProgress(p) {
       if (p.stage === 'train' && p.epoch !== undefined && p.epochs !== undefined) {
+        // Losses are in the model's scale (standardized target when the spec standardizes it).
         const line = `epoch ${String(p.epoch).padStart(String(p.epochs).length)}/${p.epochs}  loss ${p.loss?.toFixed(5)}` +
           (p.valLoss !== undefined ? `  val_loss ${p.valLoss.toFixed(5)}` : '');
         if (tty) { process.stdout.write(`\r${line}`); pending = true; }
@@ -48,13 +49,16 @@ function progressPrinter(): { onProgress(p: WorkerProgress): void; done(): void 
   };
 }
 
+/** Tables without a rule between body rows. */
+const compact = { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, style: { head: [], border: [] } };
+
 const f = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
 function printReport(report: RunReport, runDir: string): void {
   const m = report.metrics;
   out();
   out(`Validation (${report.data.validationRows} rows; trained on ${report.data.trainRows}), target '${report.target}':`);
-  const metrics = new Table({ head: ['', 'RMSE', 'MAE', 'R²'], style: { head: [], border: [] } });
+  const metrics = new Table({ head: ['', 'RMSE', 'MAE', 'R²'], ...compact });
   metrics.push(['MLP', f(m.model.rmse), f(m.model.mae), f(m.model.r2)]);
   metrics.push([`baseline: ${m.baseline.name}`, f(m.baseline.rmse), f(m.baseline.mae), f(m.baseline.r2)]);
   out(metrics.toString());
@@ -62,7 +66,7 @@ function printReport(report: RunReport, runDir: string): void {
   if (imp) {
     out();
     out(`Permutation importance (increase of ${imp.metric.toUpperCase()} on the ${imp.split} part, ${imp.repeats} repeats, ${imp.evaluations} evaluations):`);
-    const t = new Table({ head: ['#', 'feature', 'mean', '± std'], style: { head: [], border: [] }, colAligns: ['right', 'left', 'right', 'right'] });
+    const t = new Table({ head: ['#', 'feature', 'mean', '± std'], ...compact, colAligns: ['right', 'left', 'right', 'right'] });
     imp.features.forEach((x, i) => t.push([String(i + 1), x.feature, f(x.mean), f(x.std)]));
     out(t.toString());
   }

@@ -3,25 +3,13 @@
  * topology and a weights manifest, plus `weights.bin`), readable by `tf.loadLayersModel` everywhere.
  * tfjs-node's `file://` handler would do the same, but tfjs-node is optional and absent on most machines.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { writeFileDurable } from '../data/durableWrite';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
-
-/** Writes a file and flushes it to disk before returning (artifacts must survive a crash once renamed). */
-export function writeFileDurable(path: string, data: string | Uint8Array): void {
-  const fd = openSync(path, 'w');
-  try {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A save handler writing `model.json` and `weights.bin` into `dir` (created if needed). */
 export function fileSaveHandler(dir: string): tf.io.IOHandler {

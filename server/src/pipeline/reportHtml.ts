@@ -1,14 +1,20 @@
 /**
- * The standalone `report.html` of a run: the spec's flowchart with the importance overlay, by the report module.
+ * The standalone `report.html` of a run: the spec's flow graph with the run's importance, rendered by the report
+ * module with the built flowchart webview script inlined.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport } from '../../../protocol/protocol';
 import { buildFlowGraph } from '../report/flowGraph';
+import { renderReportHtml } from '../report/html';
 import type { ParsedSpec } from '../spec/parse';
 
-/** The built flowchart webview script (`dist/webview/flowchart.js`), '' when it has not been built. */
-function webviewScript(): string {
+/**
+ * The built flowchart webview script: `dist/webview/flowchart.js` beside the bundle (`../webview/` from
+ * `dist/worker/`), else under the working folder (tests run from source); '' when it has not been built, and the
+ * page then says so and keeps its tables.
+ */
+export function webviewScript(): string {
   const candidates = [
     typeof __dirname === 'string' ? join(__dirname, '../webview/flowchart.js') : '',
     join(process.cwd(), 'dist/webview/flowchart.js'),
@@ -17,25 +23,7 @@ function webviewScript(): string {
   return found ? readFileSync(found, 'utf8') : '';
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** A plain page with the figures, used until the report module's renderer is available. */
-function fallbackHtml(report: RunReport): string {
-  const rows = (report.importance?.features ?? [])
-    .map((f) => `<tr><td>${escapeHtml(f.feature)}</td><td>${f.mean.toFixed(4)}</td><td>${f.std.toFixed(4)}</td></tr>`).join('');
-  const m = report.metrics;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(report.spec.name)} · XAI Pipelines</title></head><body>
-<h1>${escapeHtml(report.spec.name)}</h1>
-<p>Validation RMSE: model ${m.model.rmse.toFixed(4)}, baseline ${m.baseline.rmse.toFixed(4)} (${escapeHtml(m.baseline.name)}).</p>
-<table><tr><th>feature</th><th>importance</th><th>std</th></tr>${rows}</table></body></html>\n`;
-}
-
-/** The report page's HTML. */
+/** The report page's HTML for a parsed spec and its run report. */
 export function reportHtml(parsed: ParsedSpec, report: RunReport): string {
-  const graph = buildFlowGraph(parsed, report);
-  void graph;
-  void webviewScript;
-  return fallbackHtml(report);
+  return renderReportHtml(buildFlowGraph(parsed, report), report, webviewScript());
 }

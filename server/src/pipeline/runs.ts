@@ -11,7 +11,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { RunReport } from '../../../protocol/protocol';
-import { writeFileDurable } from '../models/modelFiles';
+import { writeFileDurable } from '../data/durableWrite';
 
 export const LATEST = 'latest';
 const TEMP_PREFIX = '.tmp-';
