@@ -22,7 +22,8 @@ const err = (s: string): void => { process.stderr.write(`${s}\n`); };
 function printDiagnostics(specPath: string): boolean {
   const { diagnostics } = loadSpecFile(specPath);
   const shown = relative(process.cwd(), specPath) || specPath;
-  for (const d of diagnostics) (d.severity === 'error' ? err : out)(formatDiagnostic(shown, d));
+  const ordered = [...diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  for (const d of ordered) (d.severity === 'error' ? err : out)(formatDiagnostic(shown, d));
   return diagnostics.some((d) => d.severity === 'error');
 }
 
