@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { contentSecurityPolicy } from '../../client/src/panels/csp';
 import { DARK_MODERN, LIGHT_MODERN, themeVarDeclarations } from '../../server/src/report/themeVars';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -49,7 +50,7 @@ export async function serve(bundle: string, pages: Record<string, string> = {}):
 /** The page a panel host would write: the same CSP as the flowchart panel, with `origin` as the webview source. */
 export function panelPage(origin: string, theme: 'light' | 'dark'): string {
   const nonce = randomBytes(16).toString('base64');
-  const csp = `default-src 'none'; img-src ${origin} data:; style-src ${origin} 'unsafe-inline'; font-src ${origin}; script-src 'nonce-${nonce}';`;
+  const csp = contentSecurityPolicy(origin, nonce); // the policy the panel really sends
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -57,6 +58,7 @@ export function panelPage(origin: string, theme: 'light' | 'dark'): string {
 <style>html { ${themeVarDeclarations(theme === 'dark' ? DARK_MODERN : LIGHT_MODERN)} }</style>
 <title>Flowchart</title></head>
 <body class="vscode-${theme}">
+<div id="xai-flowchart" role="main"></div>
 <script nonce="${nonce}">
   window.__posted = []; window.__violations = []; window.__state = undefined;
   document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));

@@ -81,8 +81,9 @@ describe('buildFlowGraph with a report', () => {
     expect(graph.nodes.filter((n) => n.kind === 'layer').map((n) => n.label))
       .toEqual(['Input · 3 features', 'Dense 8 · tanh', 'Dense 4 · ReLU', 'Dense 1 · linear']);
     const output = graph.nodes.find((n) => n.kind === 'output')!;
-    expect(output.detail).toBe('RMSE 2.18 (baseline 1.96)');
-    expect(graph.nodes.find((n) => n.id === 'n_source')!.detail).toBe('113 rows');
+    const sig3 = (x: number): number => Number(x.toPrecision(3));
+    expect(output.detail).toBe(`RMSE ${sig3(REPORT.metrics.model.rmse)} (baseline ${sig3(REPORT.metrics.baseline.rmse)})`);
+    expect(graph.nodes.find((n) => n.id === 'n_source')!.detail).toBe(`${REPORT.data.rows} rows`);
     // A feature the spec does not generate still gets a range to reveal (the preprocessing section).
     expect(graph.nodes.find((n) => n.label === 'volume')!.range).toBeDefined();
   });
