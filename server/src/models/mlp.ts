@@ -57,6 +57,7 @@ export interface TrainOptions {
  * Compiles and trains the model on x [n_samples, n_features] → y [n_samples] (model scale) with the spec's
  * optimizer, learning rate, loss (mse or mae), epochs, batch size and seed.
  * @returns one record per epoch.
+ * @throws Error when the loss stops being finite (the optimizer diverged), naming the epoch.
  */
 export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[], training: TrainingSpec, options: TrainOptions = {}): Promise<EpochRecord[]> {
   if (x.length === 0) throw new Error('cannot train on no rows');
@@ -75,6 +76,9 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
       try {
         const h = await model.fit(xs, ys, { epochs: 1, batchSize: training.batch_size, shuffle: false, validationData: val, verbose: 0 });
         const loss = Number(h.history.loss?.[0]);
+        if (!Number.isFinite(loss)) {
+          throw new Error(`training diverged at epoch ${epoch}: the loss is ${loss}; lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
+        }
         const valLoss = h.history.val_loss?.[0];
         const record: EpochRecord = valLoss === undefined ? { epoch, loss } : { epoch, loss, valLoss: Number(valLoss) };
         history.push(record);

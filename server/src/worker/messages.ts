@@ -16,12 +16,14 @@ export type WorkerMessage =
 
 const STAGES = new Set(['load', 'preprocess', 'train', 'explain', 'write']);
 
+/** Whether a message the worker received is a well-formed job. */
 export function isJobMessage(v: unknown): v is JobMessage {
   const m = v as JobMessage | null;
   return typeof m === 'object' && m !== null && m.type === 'job' && typeof m.job === 'object' && m.job !== null &&
     (m.job.kind === 'train' || m.job.kind === 'explain') && typeof m.job.specPath === 'string';
 }
 
+/** Whether a message from the worker is well-formed; anything else makes the client stop the worker. */
 export function isWorkerMessage(v: unknown): v is WorkerMessage {
   if (typeof v !== 'object' || v === null) return false;
   const m = v as { type?: unknown; progress?: { stage?: unknown; message?: unknown }; line?: unknown; result?: { ok?: unknown } };

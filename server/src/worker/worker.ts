@@ -3,6 +3,7 @@
  * TensorFlow.js, streams progress and log lines, sends the result and exits. Training in its own process keeps
  * the language server responsive, and lets a cancel kill the job outright.
  */
+import { resolve } from 'node:path';
 import { format } from 'node:util';
 import type { RunResult } from '../../../protocol/protocol';
 import { DataError } from '../data/errors';
@@ -32,9 +33,11 @@ async function runJobHere(job: WorkerJob): Promise<RunResult> {
   try {
     const backend = await selectBackend(job.backend ?? 'auto', log);
     const onProgress = (p: Parameters<NonNullable<Parameters<typeof runPipeline>[1]['onProgress']>>[0]) => { void send({ type: 'progress', progress: p }); };
+    const specPath = resolve(job.specPath);
+    const runsRoot = job.runsRoot === undefined ? undefined : resolve(job.runsRoot);
     const r = job.kind === 'explain'
-      ? await explainLatestRun(job.specPath, { runsRoot: job.runsRoot, onProgress })
-      : await runPipeline(job.specPath, { backend, runsRoot: job.runsRoot, onProgress });
+      ? await explainLatestRun(specPath, { runsRoot, onProgress })
+      : await runPipeline(specPath, { backend, runsRoot, onProgress });
     return { ok: true, runDir: r.runDir, report: r.report };
   } catch (e) {
     const message = e instanceof SpecError || e instanceof DataError ? e.message : `${(e as Error).message ?? String(e)}`;

@@ -58,4 +58,12 @@ describe('MLP through the TensorFlow.js layers API (cpu backend)', () => {
     expect(existsSync(join(dir, 'missing'))).toBe(false);
     await expect(loadMlp(join(dir, 'missing'))).rejects.toThrow(/cannot read the model .*missing.*model\.json/);
   });
+
+  it('stops with a clear error when training diverges', async () => {
+    const model = buildMlp(spec, 2, 1);
+    const wild = y.map((v) => v * 1e30);
+    await expect(trainMlp(model, x, wild, { ...training, optimizer: 'sgd', learning_rate: 1e6, epochs: 50 }))
+      .rejects.toThrow(/training diverged at epoch \d+: the loss is (NaN|Infinity); lower training\.learning_rate \(now 1000000\)/);
+    model.dispose();
+  });
 });
