@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The built flowchart webview in real Chromium, under the panel's CSP, with the stock-price report:
  * a node per pipeline stage and per feature, shading in importance order, reveal on click, hostile labels shown
@@ -121,7 +123,7 @@ describe('flowchart webview in Chromium', () => {
     expect(topText).toContain(`${Number(BY_IMPORTANCE[0]!.mean.toPrecision(3))} ± ${Number(BY_IMPORTANCE[0]!.std.toPrecision(3))}`);
 
     // Edges into the model are weighted by importance too.
-    const widths = await page.$$eval('.xai-diagram path.flowchart-link', (els) =>
+    const widths: Record<string, number> = await page.$$eval('.xai-diagram path.flowchart-link', (els) =>
       Object.fromEntries(els.filter((e) => /L_n_feat_\w+_n_layer_in_/.test(e.id))
         .map((e) => [/L_n_feat_(\w+)_n_layer_in_/.exec(e.id)![1], parseFloat(getComputedStyle(e).strokeWidth)])));
     const widthOrder = Object.entries(widths).sort((a, b) => b[1] - a[1]).map(([f]) => f);
@@ -187,6 +189,22 @@ describe('flowchart webview in Chromium', () => {
     expect(await page.innerHTML('.xai-diagram')).toBe(before);
     expect(await page.isHidden('.xai-error')).toBe(true);
     expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('restores from its saved state (panel restore) before the host says anything', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript((state) => { (window as unknown as { __initialState: unknown }).__initialState = state; },
+      { specUri: 'file:///restored.xai.yaml', graph: GRAPH, report: REPORT, overlay: false });
+    await page.goto(`${server.origin}/panel.html`);
+    await page.waitForSelector('.xai-diagram svg g.node[data-xai-kind="feature"]');
+    expect(await posted(page)).toEqual([{ type: 'ready' }]);
+    expect(await page.$eval('vscode-checkbox.xai-overlay-toggle', (el) => (el as HTMLElement & { checked: boolean }).checked)).toBe(false);
+    expect(await page.isHidden('.xai-legend')).toBe(true);
+    expect(new Set((await featureFills(page)).map((f) => f.fill)).size).toBe(1);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,10 +17,19 @@ import { DARK_MODERN, LIGHT_MODERN, themeVarDeclarations } from '../../server/sr
 export const ROOT = join(__dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, '.test-artifacts', 'webview');
 
-/** Builds `dist/webview/flowchart.js` (esbuild, a few seconds) so the test always loads the current code. */
+/**
+ * Returns the built `dist/webview/flowchart.js`, building it first (esbuild, a few seconds) when it is missing or
+ * older than any source it bundles, so the test always loads the current code without rewriting a fresh bundle
+ * that another suite may be reading.
+ */
 export function buildWebview(): string {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), 'webview'], { cwd: ROOT, stdio: 'pipe' });
-  return readFileSync(join(ROOT, 'dist/webview/flowchart.js'), 'utf8');
+  const out = join(ROOT, 'dist/webview/flowchart.js');
+  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .reduce((t, e) => Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
+  const stale = !existsSync(out) || statSync(out).mtimeMs < Math.max(newest(join(ROOT, 'webview/src')), newest(join(ROOT, 'protocol')));
+  if (stale) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), 'webview'], { cwd: ROOT, stdio: 'pipe' });
+  return readFileSync(out, 'utf8');
 }
 
 export interface Served { origin: string; close(): Promise<void> }
@@ -60,7 +69,7 @@ export function panelPage(origin: string, theme: 'light' | 'dark'): string {
 <body class="vscode-${theme}">
 <div id="xai-flowchart" role="main"></div>
 <script nonce="${nonce}">
-  window.__posted = []; window.__violations = []; window.__state = undefined;
+  window.__posted = []; window.__violations = []; window.__state = window.__initialState; // set by a test to restore
   document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
