@@ -93,7 +93,9 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
     });
     child.on('error', (e) => {
       failure ??= `The worker process failed: ${e.message}`;
-      kill();
+      // A process that never started emits no 'exit': settle here.
+      if (child.pid === undefined) finish({ ok: false, message: failure });
+      else kill();
     });
     child.on('exit', (code, signal) => {
       if (stderrPartial.trim()) { stderrTail.push(stderrPartial); log(stderrPartial); stderrPartial = ''; }
