@@ -35,7 +35,18 @@ async function tryTensorflow(log: (line: string) => void): Promise<boolean> {
     log(`@tensorflow/tfjs-node is not available (${(e as Error).message.split('\n')[0]})`);
     return false;
   }
-  return tf.setBackend('tensorflow');
+  // tfjs-node registers its backend with the tfjs-core it resolves from node_modules; when that is not the copy
+  // this bundle holds, the backend is not ours to use.
+  if (!tf.findBackendFactory('tensorflow')) {
+    log('@tensorflow/tfjs-node loaded, but registered its backend with another copy of tfjs-core; skipped');
+    return false;
+  }
+  try {
+    return await tf.setBackend('tensorflow');
+  } catch (e) {
+    log(`the tensorflow backend failed to start: ${(e as Error).message}`);
+    return false;
+  }
 }
 
 async function tryWasm(log: (line: string) => void): Promise<boolean> {
