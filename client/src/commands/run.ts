@@ -99,9 +99,9 @@ async function runSpec(kind: RunKind, arg: unknown, deps: RunCommandDeps, runnin
   } else {
     const message = result.message ?? `${VERB[kind]} failed without a reason.`;
     deps.output.appendLine(`[${kind}] ${specLabel(document.uri)} failed after ${seconds} s: ${message}`);
-    const show = 'Show Output';
-    void vscode.window.showErrorMessage(`XAI Pipelines: ${VERB[kind].toLowerCase()} ${specLabel(document.uri)} failed: ${message}`, show)
-      .then((pick) => { if (pick === show) deps.output.show(true); });
+    // Worded exactly as the server's own window/showMessage for a failed job, so VS Code shows one notification
+    // when both arrive (it replaces an identical one), and the refusals the server does not announce still show.
+    void vscode.window.showErrorMessage(`XAI Pipelines: ${kind} failed: ${message}`);
   }
   return result;
 }

@@ -50,6 +50,7 @@ export class FlowchartPanels implements vscode.Disposable, vscode.WebviewPanelSe
       webviewPanel.dispose();
       return;
     }
+    this.deps.output.appendLine(`[flowchart] restoring the panel of ${uriText}`);
     const panel = this.adopt(new FlowchartPanel(webviewPanel, vscode.Uri.parse(uriText), this.deps, state));
     await panel.refresh({ loadLatestRun: !state?.report });
   }
