@@ -104,7 +104,7 @@ describe('flowchart webview in Chromium', () => {
     const rendered = await page.$$eval('.xai-diagram [data-xai-node]', (els) => els.map((e) => e.getAttribute('data-xai-node')));
     expect([...rendered].sort()).toEqual(GRAPH.nodes.map((n) => n.id).sort());
     const texts = await page.$$eval('.xai-diagram g.node[data-xai-node]', (els) =>
-      Object.fromEntries(els.map((e) => [e.getAttribute('data-xai-node'), `${e.getAttribute('data-xai-kind')}:${e.textContent}`])));
+      Object.fromEntries(els.map((e) => [e.getAttribute('data-xai-node'), `${e.getAttribute('data-xai-kind')}:${e.querySelector('.label')?.textContent}`])));
     const stages = GRAPH.nodes.filter((n) => n.kind !== 'feature' && n.kind !== 'model');
     expect(stages.map((n) => texts[n.id]?.split(':')[0] + ':' + n.label)).toEqual([
       'source:stocks.csv', 'step:filter', 'step:sort', 'step:lags', 'step:split', 'step:standardize',
@@ -178,6 +178,17 @@ describe('flowchart webview in Chromium', () => {
     const stroke = await page.$eval('.xai-diagram g.node.xai-highlight', (el) => getComputedStyle(el.querySelector('rect, path, polygon')!).strokeWidth);
     expect(stroke).toBe('3px');
 
+    // In a narrow panel the diagram fits the width; unticking "Fit to width" shows it at natural size, scrolling.
+    await page.setViewportSize({ width: 700, height: 900 });
+    const svgWidth = (): Promise<number> => page.$eval('.xai-diagram svg', (el) => el.getBoundingClientRect().width);
+    expect(await svgWidth()).toBeLessThanOrEqual(700);
+    await page.click('vscode-checkbox.xai-fit-toggle');
+    await page.waitForFunction(() => document.querySelector('.xai-diagram svg')!.getBoundingClientRect().width > 700);
+    expect(await page.$eval('.xai-diagram', (el) => el.scrollLeft)).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as unknown as { __state: { fit?: boolean } }).__state.fit)).toBe(false);
+    await page.click('vscode-checkbox.xai-fit-toggle');
+    expect(await svgWidth()).toBeLessThanOrEqual(700);
+
     // Not protocol messages: ignored, the drawing stays.
     const before = await page.innerHTML('.xai-diagram');
     await page.evaluate(() => {
@@ -219,7 +230,7 @@ describe('flowchart webview in Chromium', () => {
     };
     const graph = buildFlowGraph(parseSpec(specText), report);
     const { page, log } = await openPanel('light', { type: 'graph', graph, report });
-    const texts = await page.$$eval('.xai-diagram g.node[data-xai-kind="feature"]', (els) => els.map((e) => e.textContent));
+    const texts = await page.$$eval('.xai-diagram g.node[data-xai-kind="feature"]', (els) => els.map((e) => e.querySelector('.label')?.textContent));
     for (const [i, h] of hostile.entries()) expect(texts[i]).toContain(h);
     expect(await page.textContent('.xai-diagram')).toContain('<svg onload=alert(1)>.csv');
     expect(await page.textContent('.xai-diagram')).toContain('<b>hostile</b>');

@@ -29,7 +29,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 /** What the webview persists: the protocol's FlowchartState plus its own controls. */
-interface State extends FlowchartState { overlay?: boolean; method?: ImportanceMethod }
+interface State extends FlowchartState { overlay?: boolean; method?: ImportanceMethod; fit?: boolean }
 
 const vscode = acquireVsCodeApi();
 const METHOD_LABELS: Record<ImportanceMethod, string> = { permutation_importance: 'Permutation importance' };
@@ -52,6 +52,7 @@ root.innerHTML = `
     <vscode-single-select class="xai-method" aria-label="Importance method">
       <vscode-option value="permutation_importance" selected>${METHOD_LABELS.permutation_importance}</vscode-option>
     </vscode-single-select>
+    <vscode-checkbox class="xai-fit-toggle" label="Fit to width"></vscode-checkbox>
     <span class="xai-status"></span>
   </div>
   <div class="xai-legend" hidden>
@@ -63,6 +64,7 @@ root.innerHTML = `
 const $ = <T extends Element>(sel: string): T => root.querySelector<T>(sel)!;
 const toggle = $<HTMLElement & { checked: boolean; disabled: boolean }>('.xai-overlay-toggle');
 const methodSelect = $<HTMLElement & { value: string; disabled: boolean }>('.xai-method');
+const fitToggle = $<HTMLElement & { checked: boolean }>('.xai-fit-toggle');
 const status = $<HTMLElement>('.xai-status');
 const legend = $<HTMLElement>('.xai-legend');
 const errorBox = $<HTMLElement>('.xai-error');
@@ -73,6 +75,13 @@ toggle.addEventListener('change', () => {
   state = { ...state, overlay: toggle.checked };
   vscode.setState(state);
   void render();
+});
+fitToggle.checked = state.fit ?? true;
+fitToggle.addEventListener('change', () => {
+  state = { ...state, fit: fitToggle.checked };
+  vscode.setState(state);
+  const svg = diagram.querySelector<SVGSVGElement>('svg');
+  if (svg) applyFit(svg, fitToggle.checked);
 });
 methodSelect.addEventListener('change', () => {
   state = { ...state, method: methodSelect.value === 'permutation_importance' ? 'permutation_importance' : state.method };
@@ -134,6 +143,7 @@ async function render(): Promise<void> {
     if (svgEl) {
       alignClusterTitles(svgEl);
       wireNodes(graph, svgEl);
+      applyFit(svgEl, fitToggle.checked);
     }
     if (highlighted) highlight(highlighted);
     showStatus(graph, state.report ?? null);
@@ -170,6 +180,14 @@ function alignClusterTitles(svg: SVGSVGElement): void {
   }
 }
 
+/** Fit to the panel's width (the whole pipeline at a glance), or natural size with scrolling, centred. */
+function applyFit(svg: SVGSVGElement, fit: boolean): void {
+  const natural = parseFloat(svg.style.maxWidth);
+  if (!Number.isFinite(natural) || natural <= 0) return;
+  svg.style.minWidth = fit ? '' : `${Math.round(natural)}px`;
+  diagram.scrollLeft = fit ? 0 : (diagram.scrollWidth - diagram.clientWidth) / 2;
+}
+
 /** Makes nodes (and the model's box) clickable: a click or Enter posts `reveal` with the node's spec range. */
 function wireNodes(graph: FlowGraph, svg: SVGSVGElement): void {
   const byId = new Map<string, FlowNode>(graph.nodes.map((node) => [node.id, node]));
@@ -181,6 +199,10 @@ function wireNodes(graph: FlowGraph, svg: SVGSVGElement): void {
     el.setAttribute('data-xai-node', id);
     el.setAttribute('data-xai-kind', node.kind);
     if (node.feature !== undefined) el.setAttribute('data-xai-feature', node.feature);
+    // The full, untruncated text as a tooltip (textContent: never markup).
+    const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    title.textContent = [node.label, node.detail].filter(Boolean).join('\n');
+    el.prepend(title);
     if (!node.range) continue;
     const range: Range = node.range;
     el.setAttribute('data-xai-range', `${range.start.line}:${range.start.character}`);
