@@ -160,6 +160,16 @@ describe('flowchart webview in Chromium', () => {
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(31, 31, 31)');
     await screenshot(page, 'flowchart-dark-overlay');
+    // A theme switch (VS Code swaps the body class) redraws with the light scale: the top feature turns dark.
+    const top = BY_IMPORTANCE[0]!.feature;
+    const topLuminance = (): Promise<number> => featureFills(page).then((f) => f.find((x) => x.feature === top)!.luminance);
+    expect(await topLuminance()).toBeGreaterThan(0.5);
+    await page.evaluate(() => { document.body.className = 'vscode-light'; });
+    await page.waitForFunction((feature) => {
+      const shape = document.querySelector(`.xai-diagram g.node[data-xai-feature="${feature}"] rect`);
+      return shape !== null && getComputedStyle(shape).fill === 'rgb(8, 48, 107)';
+    }, top);
+    expect(await topLuminance()).toBeLessThan(0.05);
     expect(log.errors).toEqual([]);
     await page.close();
   });

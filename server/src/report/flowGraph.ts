@@ -39,6 +39,9 @@ function capitalize(s: string): string {
   return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
+/** Most feature nodes drawn one by one. */
+export const MAX_FEATURE_NODES = 100;
+
 const ACTIVATION_NAMES: Record<string, string> = { relu: 'ReLU', tanh: 'tanh', sigmoid: 'sigmoid', linear: 'linear', softmax: 'softmax' };
 
 /**
@@ -146,17 +149,27 @@ export function buildFlowGraph(parsed: ParsedSpec, report?: RunReport | null): F
     if (name !== undefined && r) featureRange.set(name, r);
   });
   let features: string[];
+  let featureCount: number;
   if (report) {
     features = [...report.features];
+    featureCount = features.length;
   } else {
     const listedNames = listed.map(str).filter((s): s is string => s !== undefined);
-    const lenientSteps = steps.filter(isObj) as unknown as PreprocessingStep[];
+    // Clamp lag counts first: a count being typed (say 1e9) must not make a billion names.
+    const lenientSteps = steps.filter(isObj).map((st) => (isObj(st.lags) && typeof st.lags.count === 'number'
+      ? { ...st, lags: { ...st.lags, count: Math.min(st.lags.count, MAX_FEATURE_NODES + 1) } } : st)) as unknown as PreprocessingStep[];
     features = featureNames({ data: { source: source ?? '', target: target ?? '', features: listedNames.length ? listedNames : undefined }, preprocessing: lenientSteps });
+    const lagCount = steps.filter(isObj).reduce((n, st) => n + (isObj(st.lags) && typeof st.lags.column === 'string' && Number.isInteger(st.lags.count) ? Number(st.lags.count) : 0), 0);
+    featureCount = listedNames.length || lagCount || features.length;
   }
   const featureIds: string[] = [];
   const fallbackFeatureRange = range(['data', 'features']) ?? range(['preprocessing']) ?? range(['data'], 'key');
-  for (const name of features) {
+  for (const name of features.slice(0, MAX_FEATURE_NODES)) {
     featureIds.push(add({ id: `n_feat_${mermaidSafeId(name)}`, kind: 'feature', label: name, feature: name, range: featureRange.get(name) ?? fallbackFeatureRange }));
+  }
+  if (featureCount > MAX_FEATURE_NODES) {
+    // Past this a drawing is unreadable (and slow to lay out): the rest become one node.
+    featureIds.push(add({ id: 'n_feat_more', kind: 'feature', label: `+${featureCount - MAX_FEATURE_NODES} features`, range: fallbackFeatureRange }));
   }
   if (!featureIds.length) {
     // Without lags or a feature list the model takes the CSV's numeric columns, which the spec alone cannot name.
@@ -173,7 +186,7 @@ export function buildFlowGraph(parsed: ParsedSpec, report?: RunReport | null): F
     id: 'n_model', kind: 'model', label: modelType ? (modelType === 'mlp' ? 'MLP' : modelType) : 'model',
     detail: trainingBits.length ? trainingBits.join(' · ') : undefined, range: range(['model'], 'key'),
   });
-  const nIn = report ? report.features.length : features.length || undefined;
+  const nIn = featureCount || undefined;
   const inputId = add({ id: 'n_layer_in', kind: 'layer', label: `Input · ${nIn !== undefined ? plural(nIn, 'feature') : 'features'}`, range: range(['model', 'type']) ?? range(['model'], 'key') });
   for (const id of featureIds) link(id, inputId);
   last = inputId;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Range, RunReport } from '../../../protocol/protocol';
-import { buildFlowGraph } from '../../../server/src/report/flowGraph';
+import { buildFlowGraph, MAX_FEATURE_NODES } from '../../../server/src/report/flowGraph';
 import { parseSpec, type SpecDiagnostic } from '../../../server/src/spec/parse';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -124,5 +124,17 @@ describe('buildFlowGraph on specs being typed', () => {
     expect(features.map((n) => n.label)).toEqual(['<img src=x onerror=alert(1)>', '"]-->X[', 'a b', 'a-b']);
     expect(features.map((n) => n.id)).toEqual(['n_feat__img_src_x_onerror_alert_1__', 'n_feat______X_', 'n_feat_a_b', 'n_feat_a_b_2']);
     expect(textAt(text, features[1]!.range)).toBe('"\\"]-->X["');
+  });
+});
+
+describe('buildFlowGraph with very many features', () => {
+  it('draws the first 100 one by one and the rest as one node, without making them all', () => {
+    const text = 'name: big\ndata:\n  source: a.csv\n  target: y\npreprocessing:\n  - lags: {column: y, count: 1000000000}\nmodel: {type: mlp}\n';
+    const graph = buildFlowGraph(parseSpec(text));
+    const features = graph.nodes.filter((n) => n.kind === 'feature');
+    expect(features).toHaveLength(MAX_FEATURE_NODES + 1);
+    expect(features.at(-2)!.label).toBe('y_lag100');
+    expect(features.at(-1)).toMatchObject({ id: 'n_feat_more', label: `+${1_000_000_000 - MAX_FEATURE_NODES} features` });
+    expect(graph.nodes.find((n) => n.id === 'n_layer_in')!.label).toBe('Input · 1000000000 features');
   });
 });

@@ -67,8 +67,9 @@ describe('mermaidSource', () => {
         ...hostile.map((h, i) => ({ id: `n_feat_${i}`, kind: 'feature' as const, label: h, detail: h, feature: h })),
         { id: 'n_spec', kind: 'spec', label: hostile[1]! },
         { id: 'bad id"]', kind: 'step', label: 'dropped' },
+        { id: 'end', kind: 'step', label: 'dropped too' },
       ],
-      edges: [{ from: 'n_feat_0', to: 'n_spec', label: hostile[1] }, { from: 'bad id"]', to: 'n_spec' }],
+      edges: [{ from: 'n_feat_0', to: 'n_spec', label: hostile[1] }, { from: 'bad id"]', to: 'n_spec' }, { from: 'end', to: 'n_spec' }],
     };
     const src = mermaidSource(graph);
     for (const q of quoted(src)) expect(q).toMatch(/^(?:[A-Za-z0-9 ]|#\d+;|<br>)*$/);
@@ -76,6 +77,8 @@ describe('mermaidSource', () => {
     const bare = src.replace(/"[^"]*"/g, '""');
     expect(bare).not.toMatch(/img|onerror|alert|X\[|%%|click|securityLevel/);
     expect(bare).not.toContain('bad id');
+    expect(bare).not.toMatch(/\bend --/);
+    expect(src.match(/ -(?:->|\.->)/g)).toHaveLength(1);
     const labels = quoted(src).map((q) => q.split('<br>').map(decode));
     for (const h of hostile) expect(labels.some((l) => l[0] === h)).toBe(true);
   });

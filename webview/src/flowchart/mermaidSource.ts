@@ -22,6 +22,9 @@ export function kindClass(kind: FlowNodeKind): string {
 export const FEATURES_GROUP_ID = 'g_features';
 
 const SAFE_ID = /^[A-Za-z0-9_]+$/;
+/** Words Mermaid's flowchart grammar reads as keywords wherever an id may stand. */
+const RESERVED_IDS = new Set(['end', 'graph', 'flowchart', 'subgraph', 'style', 'class', 'classDef', 'click', 'linkStyle',
+  'direction', 'default', 'call', 'href', 'interpolate', 'accTitle', 'accDescr']);
 
 /** Opening and closing brackets of each kind's shape. */
 const SHAPES: Record<FlowNodeKind, [string, string]> = {
@@ -46,14 +49,14 @@ function labelOf(node: FlowNode, extra?: string): string {
 /**
  * Mermaid flowchart text for a graph.
  *
- * Node ids are the graph's (checked against [A-Za-z0-9_]; a node with any other id is dropped with its edges, since
- * it could not be addressed safely). Feature nodes are boxed in a subgraph `g_features`; the node of kind `model`
+ * Node ids are the graph's (checked against [A-Za-z0-9_] and Mermaid's keywords; a node with any other id is dropped
+ * with its edges, since it could not be addressed safely). Feature nodes are boxed in a subgraph `g_features`; the node of kind `model`
  * becomes a subgraph boxing the `layer` nodes. Edges into the spec node are dotted (the feedback loop). With an
  * overlay, feature nodes get `style … fill:…` and their edges into the model `linkStyle … stroke-width:…`.
  */
 export function mermaidSource(graph: FlowGraph, options: MermaidSourceOptions = {}): string {
   const overlay = options.overlay ?? null;
-  const nodes = graph.nodes.filter((n) => SAFE_ID.test(n.id) && n.id !== FEATURES_GROUP_ID);
+  const nodes = graph.nodes.filter((n) => SAFE_ID.test(n.id) && !RESERVED_IDS.has(n.id) && n.id !== FEATURES_GROUP_ID);
   const ids = new Set(nodes.map((n) => n.id));
   const edges = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
   const modelNode = nodes.find((n) => n.kind === 'model');
