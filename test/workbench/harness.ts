@@ -309,7 +309,7 @@ process.once('exit', () => {
  * (`epochs` and importance `repeats` rewritten), plus any extra files given.
  * @returns the workspace folder; remove it with `rmSync(..., { recursive: true })`.
  */
-export function makeWorkspace(extra: Record<string, string> = {}, epochs = 15): string {
+export function makeWorkspace(extra: Record<string, string> = {}, epochs = 60): string {
   const ws = mkdtempSync(join(tmpdir(), 'xai-ws-'));
   cpSync(join(ROOT, 'examples'), ws, { recursive: true, filter: (src) => !src.includes('/.xai') });
   const spec = join(ws, 'stock-price', 'stock-price.xai.yaml');

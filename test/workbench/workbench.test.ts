@@ -41,6 +41,8 @@ beforeAll(() => {
 });
 
 afterEach(async () => {
+  // The last screen of every test, passed or failed: the first thing to look at when one fails.
+  await wb?.screenshot('last');
   await wb?.stop();
   wb = undefined;
   if (workspace) rmSync(workspace, { recursive: true, force: true });
@@ -72,22 +74,25 @@ function flowchart(w: Workbench): FrameLocator {
 }
 
 /**
- * Waits until the flowchart shows the importance overlay: the Mermaid SVG draws every feature node and each
- * feature's label carries its importance value (a number beside the name).
- * @returns the text of every feature node, in FEATURES order.
+ * Waits until the flowchart shows the importance overlay: the Mermaid SVG draws a node for every feature
+ * (`g.node[data-xai-feature]`), each label carries its importance value (a number beside the name), and the
+ * legend is shown.
+ * @returns each feature node's text, in FEATURES order.
  */
 async function waitForOverlay(w: Workbench, timeoutMs: number): Promise<string[]> {
   const frame = flowchart(w);
-  const svg = frame.locator('svg[id^="mermaid"], svg[aria-roledescription="flowchart-v2"]').first();
-  await svg.waitFor({ timeout: timeoutMs });
+  await frame.locator('.xai-diagram svg').first().waitFor({ timeout: timeoutMs });
   const end = Date.now() + timeoutMs;
+  let labels: string[] = [];
   for (;;) {
-    const labels = await Promise.all(FEATURES.map(async (f) => {
-      const node = frame.locator('g.node', { hasText: new RegExp(`\\b${f}\\b`) }).first();
-      return (await node.count()) ? (await node.innerText().catch(() => node.textContent())) ?? '' : '';
-    }));
+    const nodes = await frame.locator('g.node[data-xai-feature]').evaluateAll((els) =>
+      els.map((el) => [el.getAttribute('data-xai-feature') ?? '', (el.textContent ?? '').replace(/\s+/g, ' ').trim()]),
+    ).catch(() => [] as string[][]);
+    const byFeature = new Map(nodes.map(([f, text]) => [f, text ?? '']));
+    labels = FEATURES.map((f) => byFeature.get(f) ?? '');
     // The overlay puts the value in the label: a decimal number that is not part of the feature's name.
-    if (labels.every((l, i) => /\d\.\d/.test(l.replace(FEATURES[i]!, '')))) return labels;
+    const valued = labels.every((l, i) => l.includes(FEATURES[i]!) && /\d\.\d/.test(l.replace(FEATURES[i]!, '')));
+    if (valued && (await frame.locator('.xai-legend').isVisible().catch(() => false))) return labels;
     if (Date.now() > end) throw new Error(`no importance overlay on the feature nodes after ${timeoutMs} ms: ${JSON.stringify(labels)}`);
     await w.page.waitForTimeout(500);
   }
@@ -153,7 +158,7 @@ describe('the extension in a real VS Code workbench (code-server)', () => {
     console.log(`[workbench] Train → overlay in ${metrics.trainToOverlayMs} ms; feature nodes: ${labels.join(' | ')}`);
     await expectPanelBesideEditor(w);
     await w.screenshot('train-palette-overlay');
-  });
+  }, 300_000);
 
   test('the "Train" code lens ends with the importance overlay beside the editor', async () => {
     const w = await open('train-codelens');
@@ -164,5 +169,5 @@ describe('the extension in a real VS Code workbench (code-server)', () => {
     await waitForOverlay(w, 180_000);
     await expectPanelBesideEditor(w);
     await w.screenshot('train-codelens-overlay');
-  });
+  }, 300_000);
 });
