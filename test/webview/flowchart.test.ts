@@ -273,6 +273,15 @@ describe('flowchart webview in Chromium', () => {
     expect(importance).toEqual(BY_IMPORTANCE.map((f) => f.feature));
     expect(errors).toEqual([]);
     await screenshot(page, 'report-html');
+    // Without VS Code the page follows the system's colour scheme: dark variables, dark scale.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForFunction((feature) => {
+      const shape = document.querySelector(`.xai-diagram g.node[data-xai-feature="${feature}"] rect`);
+      return shape !== null && getComputedStyle(shape).fill === 'rgb(227, 238, 249)';
+    }, BY_IMPORTANCE[0]!.feature);
+    expect(await page.$eval('.page', (el) => getComputedStyle(el).backgroundColor)).toBe('rgb(31, 31, 31)');
+    expectShadingInImportanceOrder(await featureFills(page), 'brighter');
+    await screenshot(page, 'report-html-dark');
     await page.close();
   });
 });

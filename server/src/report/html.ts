@@ -49,7 +49,7 @@ table { border-collapse: collapse; min-width: 420px; }
 th, td { padding: 4px 12px; border-bottom: 1px solid var(--vscode-editorWidget-border); text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bar { display: inline-block; height: 10px; background: var(--vscode-focusBorder); vertical-align: middle; }
-.flowchart { border: 1px solid var(--vscode-editorWidget-border); border-radius: 4px; }
+.report-flowchart { border: 1px solid var(--vscode-editorWidget-border); border-radius: 4px; }
 `;
 
 /**
@@ -88,7 +88,7 @@ ${importanceRows}
 </tbody></table>`
     : '<h2>Permutation importance</h2>\n<p class="note">This run has no importance results.</p>';
   const flowchart = webviewScript
-    ? `<div id="xai-flowchart" class="flowchart"></div>
+    ? `<div id="xai-flowchart" class="report-flowchart"></div>
 <script type="application/json" id="xai-flowchart-data">${jsonForScript({ graph, report })}</script>
 <script nonce="${nonce}">window.acquireVsCodeApi = () => ({ postMessage() {}, getState() { return undefined; }, setState() {} });</script>
 <script nonce="${nonce}">${scriptForInline(webviewScript)}</script>`

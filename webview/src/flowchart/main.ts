@@ -229,6 +229,7 @@ function highlight(nodeId: string | null): void {
   if (!nodeId) return;
   const el = [...diagram.querySelectorAll('[data-xai-node]')].find((e) => e.getAttribute('data-xai-node') === nodeId);
   el?.classList.add('xai-highlight');
+  el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
 function showStatus(graph: FlowGraph, report: RunReport | null): void {
