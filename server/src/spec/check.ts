@@ -57,7 +57,12 @@ export function loadSpecFile(specPath: string): { parsed: ParsedSpec; diagnostic
     return { parsed: { ...parsed, spec: null, diagnostics: [d] }, diagnostics: [d] };
   }
   const parsed = parseSpec(text);
-  const diagnostics = [...parsed.diagnostics, ...checkSpec(parsed, specPath)];
+  const diagnostics = byPosition([...parsed.diagnostics, ...checkSpec(parsed, specPath)]);
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   return { parsed: { ...parsed, spec: hasErrors ? null : parsed.spec, diagnostics }, diagnostics };
+}
+
+/** Diagnostics in reading order (line, then column); stable for equal positions. */
+export function byPosition(diagnostics: SpecDiagnostic[]): SpecDiagnostic[] {
+  return [...diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

@@ -4,16 +4,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSpec, loadSpecFile } from '../../../server/src/spec/check';
 import { parseSpec } from '../../../server/src/spec/parse';
+import { SPEC_V1 } from './fixture';
 
 const root = join(__dirname, '../../..');
-const exampleText = readFileSync(join(root, 'examples/stock-price/stock-price.xai.yaml'), 'utf8');
+const exampleText = SPEC_V1;
 const tmp = mkdtempSync(join(tmpdir(), 'xai-check-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('checkSpec and loadSpecFile', () => {
   it('accepts the example where it lives (its data is ../data/stocks.csv)', () => {
     const specPath = join(root, 'examples/stock-price/stock-price.xai.yaml');
-    expect(checkSpec(parseSpec(exampleText), specPath)).toEqual([]);
+    expect(checkSpec(parseSpec(readFileSync(specPath, 'utf8')), specPath)).toEqual([]);
     const { parsed, diagnostics } = loadSpecFile(specPath);
     expect(diagnostics).toEqual([]);
     expect(parsed.spec?.name).toBe('stock-price');

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../../server/src/spec/parse';
+import { SPEC_V1 } from './fixture';
 
 const root = join(__dirname, '../../..');
-const example = readFileSync(join(root, 'examples/stock-price/stock-price.xai.yaml'), 'utf8');
+const example = SPEC_V1;
 
 /** The example with one line replaced; fails loudly when the line is not there. */
 function edit(from: string, to: string): string {
@@ -18,7 +19,14 @@ const brief = (text: string) => parseSpec(text).diagnostics.map((d) => ({
 }));
 
 describe('parseSpec', () => {
-  it('parses the founding example with no diagnostics and applies the defaults', () => {
+  it('parses the real example with no diagnostics', () => {
+    const parsed = parseSpec(readFileSync(join(root, 'examples/stock-price/stock-price.xai.yaml'), 'utf8'));
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.spec?.name).toBe('stock-price');
+    expect(parsed.spec?.preprocessing?.[0]).toEqual({ lags: { column: 'price', count: 10 } });
+  });
+
+  it('parses the founding example (v1 fixture) with no diagnostics and applies the defaults', () => {
     const parsed = parseSpec(example);
     expect(parsed.diagnostics).toEqual([]);
     expect(parsed.spec).toEqual({

@@ -1,0 +1,77 @@
+/**
+ * Publishes a spec's diagnostics (parse + schema + data-file check) as the user types: debounced per document,
+ * always from the latest text, and dropped when the document changed while they were computed.
+ */
+import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { byPosition, checkSpec } from '../spec/check';
+import { parseSpec, type Severity, type SpecDiagnostic } from '../spec/parse';
+import { specPathOf } from './specDocuments';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+};
+
+/** A spec diagnostic as LSP sends it (source `xai-pipelines`). */
+export function toLspDiagnostic(d: SpecDiagnostic): Diagnostic {
+  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'xai-pipelines', message: d.message };
+}
+
+/** Every diagnostic of a spec's text; `uri` locates the data file (non-file URIs skip that check). */
+export function specDiagnostics(text: string, uri: string): SpecDiagnostic[] {
+  const parsed = parseSpec(text);
+  const path = specPathOf(uri);
+  return path ? byPosition([...parsed.diagnostics, ...checkSpec(parsed, path)]) : parsed.diagnostics;
+}
+
+/** Debounce after an edit, in ms: long enough to skip intermediate keystrokes, short enough to feel immediate. */
+export const CHANGE_DEBOUNCE_MS = 150;
+
+export class DiagnosticsPublisher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly connection: Connection, private readonly documents: TextDocuments<TextDocument>) {}
+
+  /** Wires the publisher to the document events: open → at once, change → debounced, close → cleared. */
+  listen(): void {
+    this.documents.onDidOpen((e) => this.schedule(e.document.uri, 0));
+    this.documents.onDidChangeContent((e) => this.schedule(e.document.uri, CHANGE_DEBOUNCE_MS));
+    this.documents.onDidClose((e) => this.clear(e.document.uri));
+  }
+
+  /** (Re)starts the document's timer: only the last of a burst of edits is computed. */
+  schedule(uri: string, delayMs: number): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(uri, setTimeout(() => this.publish(uri), delayMs));
+  }
+
+  /** Re-publishes every open document (e.g. after a run, when files on disk may have changed). */
+  refreshAll(): void {
+    for (const doc of this.documents.all()) this.schedule(doc.uri, 0);
+  }
+
+  private publish(uri: string): void {
+    this.timers.delete(uri);
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    let diagnostics: Diagnostic[];
+    try {
+      diagnostics = specDiagnostics(doc.getText(), uri).map(toLspDiagnostic);
+    } catch (err) {
+      // parseSpec never throws by contract; if it ever does, say so in the log rather than crash the server.
+      this.connection.console.error(`diagnostics for ${uri} failed: ${(err as Error).stack ?? String(err)}`);
+      return;
+    }
+    // Stale: the text changed while computing; the newer change has its own timer.
+    if (this.documents.get(uri)?.version !== version) return;
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  private clear(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+}

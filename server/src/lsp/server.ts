@@ -1,0 +1,36 @@
+/**
+ * The XAI Pipelines language server: diagnostics and code lenses for `*.xai.yaml` specs, and the custom
+ * `xai/*` requests that train, explain and draw them. Started by the extension over IPC (`--node-ipc`) and by
+ * tests over stdio (`--stdio`); `createConnection` picks the transport from the command line.
+ */
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { specCodeLenses } from './codeLens';
+import { DiagnosticsPublisher } from './diagnostics';
+import { listenFlowGraph } from './flowGraph';
+import { RunService } from './runs';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const diagnostics = new DiagnosticsPublisher(connection, documents);
+// After a job the data or runs on disk may have changed: re-check the open specs.
+const runs = new RunService(connection, documents, () => diagnostics.refreshAll(), process.env.XAI_WORKER_PATH || undefined);
+
+connection.onInitialize((): InitializeResult => ({
+  capabilities: {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+    codeLensProvider: { resolveProvider: false },
+  },
+  serverInfo: { name: 'xai-pipelines', version: '0.1.0' },
+}));
+
+connection.onCodeLens(specCodeLenses);
+diagnostics.listen();
+runs.listen();
+listenFlowGraph(connection, documents);
+connection.onShutdown(() => runs.cancelAll());
+
+documents.listen(connection);
+connection.listen();
