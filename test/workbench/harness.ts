@@ -73,7 +73,7 @@ export function packageExtension(outDir: string): { vsix: string; bytes: number 
   mkdirSync(outDir, { recursive: true });
   const vsix = join(outDir, 'xai-pipelines.vsix');
   const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], {
     cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000,
   });
   if (r.status !== 0 || !existsSync(vsix)) {

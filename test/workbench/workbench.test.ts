@@ -141,6 +141,9 @@ describe('the extension in a real VS Code workbench (code-server)', () => {
     expect(text).toMatch(/unknown key 'modle'/i);
     expect(text).toMatch(/model/);
     expect(text).toContain(BROKEN);
+    // …at the misspelled key's position (Problems shows 1-based line and column).
+    const line = brokenSpec().split('\n').findIndex((l) => l.startsWith('modle:')) + 1;
+    expect(text).toContain(`Ln ${line}, Col 1`);
     // The status bar counts at least that error.
     expect(await w.page.locator('#status\\.problems').innerText()).toMatch(/[1-9]\d*/);
     await w.screenshot('problems-panel');
