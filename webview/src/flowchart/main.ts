@@ -151,7 +151,8 @@ async function render(): Promise<void> {
     errorBox.hidden = true;
   } catch (err) {
     if (n !== renderCount) return;
-    const message = `The flowchart could not be drawn: ${err instanceof Error ? err.message : String(err)}`;
+    // Mermaid's parse errors quote the source; keep the message short (the host drops messages over 10 000 chars).
+    const message = `The flowchart could not be drawn: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2000);
     errorBox.textContent = message;
     errorBox.hidden = false;
     vscode.postMessage({ type: 'error', message });
