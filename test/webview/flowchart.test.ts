@@ -213,6 +213,22 @@ describe('flowchart webview in Chromium', () => {
     await page.close();
   });
 
+  it('says so, in the page and to the host, when Mermaid cannot draw a graph', async () => {
+    // 600 edges: over Mermaid's edge limit (500), so rendering throws.
+    const nodes = Array.from({ length: 31 }, (_, i) => ({ id: `n${i}`, kind: 'step' as const, label: `s${i}` }));
+    const edges = Array.from({ length: 600 }, (_, k) => ({ from: `n${k % 30}`, to: `n${(k % 30) + 1}` }));
+    const { page } = await openPanel('light', { type: 'graph', graph: GRAPH, report: REPORT });
+    await page.evaluate((m) => window.postMessage(m, '*'), { type: 'graph', graph: { specName: 'big', nodes, edges } });
+    await page.waitForSelector('.xai-error:not([hidden])');
+    expect(await page.textContent('.xai-error')).toMatch(/^The flowchart could not be drawn: /);
+    const errors = (await posted(page)).filter((m) => (m as { type: string }).type === 'error') as { message: string }[];
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message.length).toBeLessThanOrEqual(2000);
+    // The last good drawing stays.
+    expect(await page.$$eval('.xai-diagram g.node[data-xai-kind="feature"]', (els) => els.length)).toBe(10);
+    await page.close();
+  });
+
   it('restores from its saved state (panel restore) before the host says anything', async () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];
