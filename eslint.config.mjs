@@ -37,6 +37,11 @@ export default tseslint.config(
     languageOptions: { globals: nodeGlobals },
   },
   {
+    // CommonJS files (e.g. the @vscode/test-electron suite that VS Code loads with require) use require.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     rules: {
       // `_`-prefixed parameters and variables are deliberate (unused by contract).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
