@@ -1,6 +1,6 @@
 /**
  * Finds the spec a command acts on: the URI passed by a code lens, a menu or a test, else the active editor's
- * `xai-pipeline` document, else the only visible one.
+ * `xai-pipeline` document, else the spec of the focused flowchart panel, else the only visible spec.
  */
 import * as vscode from 'vscode';
 import { LANGUAGE_ID } from './languageClient';
@@ -16,8 +16,8 @@ export function uriFromArgument(arg: unknown): vscode.Uri | undefined {
 }
 
 /** The spec document to act on, opened if needed; undefined (after telling the user) when there is none. */
-export async function resolveSpecDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
-  const uri = uriFromArgument(arg);
+export async function resolveSpecDocument(arg: unknown, activePanelSpec?: () => vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
+  const uri = uriFromArgument(arg) ?? (vscode.window.activeTextEditor ? undefined : activePanelSpec?.());
   if (uri) {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     try {

@@ -6,7 +6,7 @@ import { resolveSpecDocument } from '../specTarget';
 export function registerFlowchartCommands(panels: FlowchartPanels): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('xaiPipelines.showFlowchart', async (arg?: unknown) => {
-      const document = await resolveSpecDocument(arg);
+      const document = await resolveSpecDocument(arg, () => panels.activeSpec());
       if (document) await panels.show(document.uri);
     }),
   ];

@@ -55,7 +55,7 @@ export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable[] {
  * undefined when nothing was sent (no spec, untrusted workspace, unsaved document, run already going).
  */
 async function runSpec(kind: RunKind, arg: unknown, deps: RunCommandDeps, running: RunningSpecs): Promise<RunResult | undefined> {
-  const document = await resolveSpecDocument(arg);
+  const document = await resolveSpecDocument(arg, () => deps.panels.activeSpec());
   if (!document) return undefined;
   if (!vscode.workspace.isTrusted) {
     const manage = 'Manage Workspace Trust';
@@ -108,7 +108,7 @@ async function runSpec(kind: RunKind, arg: unknown, deps: RunCommandDeps, runnin
 
 /** Asks the server to stop the spec's run (the given spec, else the only running one, else the active one). */
 async function cancelRun(arg: unknown, deps: RunCommandDeps, running: RunningSpecs): Promise<void> {
-  const uri = uriFromArgument(arg) ?? running.only() ?? (await resolveSpecDocument(undefined))?.uri;
+  const uri = uriFromArgument(arg) ?? running.only() ?? (await resolveSpecDocument(undefined, () => deps.panels.activeSpec()))?.uri;
   if (!uri) return;
   try {
     await deps.clientReady;

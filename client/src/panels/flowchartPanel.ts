@@ -128,6 +128,10 @@ export class FlowchartPanel implements vscode.Disposable {
   private postGraph(): void {
     if (!this.ready || !this.graph) return;
     this.post({ type: 'graph', graph: this.graph, report: this.report, specUri: this.specUri.toString() });
+    // Ranges move with edits, and a fresh panel has not seen the cursor yet: ask the spec's editor again.
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.specUri.toString());
+    const cursor = editor?.selection.active;
+    if (cursor) this.highlighted = nodeAtPosition(this.graph, { line: cursor.line, character: cursor.character });
     if (this.highlighted) this.post({ type: 'highlight', nodeId: this.highlighted });
   }
 

@@ -14,6 +14,12 @@ export class FlowchartPanels implements vscode.Disposable, vscode.WebviewPanelSe
 
   constructor(private readonly deps: FlowchartPanelDeps, private readonly workspaceState: vscode.Memento) {}
 
+  /** The spec of the flowchart panel that has the focus, if one has. */
+  activeSpec(): vscode.Uri | undefined {
+    for (const panel of this.panels.values()) if (panel.panel.active) return panel.specUri;
+    return undefined;
+  }
+
   /** The open panel of a spec, if any. */
   get(specUri: vscode.Uri): FlowchartPanel | undefined {
     return this.panels.get(specUri.toString());
