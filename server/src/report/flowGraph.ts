@@ -39,6 +39,18 @@ function capitalize(s: string): string {
   return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
 
+/** The parts of a report the graph reads, checked, since reports come from disk. */
+function isUsableReport(r: RunReport | null | undefined): r is RunReport {
+  if (!isObj(r)) return false;
+  const x = r as unknown as Obj;
+  return Array.isArray(x.features) && x.features.every((f) => typeof f === 'string') &&
+    isObj(x.data) && typeof x.data.path === 'string' && [x.data.rows, x.data.trainRows, x.data.validationRows].every((v) => typeof v === 'number') &&
+    isObj(x.model) && typeof x.model.type === 'string' && Array.isArray(x.model.layers) && x.model.layers.every(isObj) &&
+    isObj(x.metrics) && isObj(x.metrics.model) && isObj(x.metrics.baseline) &&
+    typeof x.metrics.model.rmse === 'number' && typeof x.metrics.baseline.rmse === 'number' &&
+    isObj(x.spec) && typeof x.target === 'string' && (x.importance === undefined || isObj(x.importance));
+}
+
 /** Most feature nodes drawn one by one. */
 export const MAX_FEATURE_NODES = 100;
 
@@ -48,14 +60,16 @@ const ACTIVATION_NAMES: Record<string, string> = { relu: 'ReLU', tanh: 'tanh', s
  * Builds the flow graph of a spec.
  *
  * @param parsed the spec as `parseSpec` returns it; `parsed.spec` may be null, then `parsed.raw` is read leniently
- *   (unknown or mistyped parts are skipped); when both are null the graph holds only the spec node.
+ *   (unknown or mistyped parts are skipped); when both are null the graph holds the spec node and placeholders.
  * @param report the latest run's report, if any: its `features` (the columns the model really used) replace the
  *   names derived from the spec, and its metrics and data counts go into node details.
  * @returns nodes (ids `[A-Za-z0-9_]`, stable for a given spec, each with the `range` of its definition when it has
  *   one) and edges in pipeline order. A node of kind `model` groups the `layer` nodes (it has no edges of its own).
  *   Never throws.
  */
-export function buildFlowGraph(parsed: ParsedSpec, report?: RunReport | null): FlowGraph {
+export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | null): FlowGraph {
+  // A report.json from another version (or half written) is ignored rather than trusted.
+  const report = isUsableReport(givenReport) ? givenReport : null;
   const root: Obj = isObj(parsed.spec) ? (parsed.spec as unknown as Obj) : isObj(parsed.raw) ? parsed.raw : {};
   const nodes: FlowNode[] = [];
   const edges: FlowEdge[] = [];

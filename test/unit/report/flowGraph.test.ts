@@ -138,3 +138,13 @@ describe('buildFlowGraph with very many features', () => {
     expect(graph.nodes.find((n) => n.id === 'n_layer_in')!.label).toBe('Input · 1000000000 features');
   });
 });
+
+describe('buildFlowGraph with a malformed report', () => {
+  it('ignores a report that lacks what the graph reads, instead of throwing', () => {
+    const parsed = parseSpec(SPEC_TEXT);
+    const plain = buildFlowGraph(parsed);
+    for (const bad of [{}, { ...REPORT, features: 'x' }, { ...REPORT, data: null }, { ...REPORT, metrics: {} }, { ...REPORT, model: { type: 'mlp' } }]) {
+      expect(buildFlowGraph(parsed, bad as unknown as RunReport)).toEqual(plain);
+    }
+  });
+});

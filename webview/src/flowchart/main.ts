@@ -238,9 +238,9 @@ function showStatus(graph: FlowGraph, report: RunReport | null): void {
     status.textContent = `${graph.specName}: not trained yet`;
     return;
   }
-  const m = report.metrics;
-  status.textContent = `${graph.specName} · run ${report.runId} · ${report.backend} · validation RMSE ${formatNumber(m.model.rmse)} ` +
-    `(baseline ${formatNumber(m.baseline.rmse)})`;
+  const m = report.metrics as Partial<RunReport['metrics']> | undefined; // from disk: checked, not trusted
+  const metrics = m?.model && m.baseline ? ` · validation RMSE ${formatNumber(m.model.rmse)} (baseline ${formatNumber(m.baseline.rmse)})` : '';
+  status.textContent = `${graph.specName} · run ${String(report.runId)} · ${String(report.backend)}${metrics}`;
 }
 
 function showLegend(overlay: ImportanceOverlay | null): void {
