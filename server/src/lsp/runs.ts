@@ -109,6 +109,7 @@ export class RunService {
     const progressSubscription = progress.token.onCancellationRequested(() => abort.abort());
     let pid: number | undefined;
     let lastReport = 0;
+    let lastStage: WorkerProgress['stage'] | undefined;
     let result: RunResult;
     try {
       result = await runJob({ kind, specPath }, {
@@ -120,10 +121,12 @@ export class RunService {
         },
         onLog: (line) => this.connection.console.log(`[xai worker${pid ? ` ${pid}` : ''}] ${line}`),
         onProgress: (p) => {
+          // Throttled, except a new stage or the last epoch, which the user should always see.
           const now = Date.now();
           const last = p.epoch !== undefined && p.epochs !== undefined && p.epoch >= p.epochs;
-          if (now - lastReport < PROGRESS_INTERVAL_MS && !last) return;
+          if (now - lastReport < PROGRESS_INTERVAL_MS && !last && p.stage === lastStage) return;
           lastReport = now;
+          lastStage = p.stage;
           const message = progressMessage(p);
           if (p.fraction !== undefined) progress.report(Math.round(Math.min(1, Math.max(0, p.fraction)) * 100), message);
           else progress.report(message);
