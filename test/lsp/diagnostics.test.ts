@@ -6,7 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CodeLensRequest, DiagnosticSeverity } from 'vscode-languageserver-protocol';
+import {
+  CodeLensRequest, DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType,
+} from 'vscode-languageserver-protocol';
 import { SPEC_V1 } from '../unit/spec/fixture';
 import { buildServer, fileUri, TestClient } from './lspClient';
 
@@ -79,6 +81,22 @@ describe('language server over stdio', () => {
     await client.close(uri);
     const cleared = await client.diagnostics.next((p) => p.uri === uri, seen);
     expect(cleared.diagnostics).toEqual([]);
+  });
+
+  it('re-checks open specs when the client reports a changed data file', async () => {
+    const opened = client.diagnostics.all.length;
+    await client.open(uri, broken);
+    expect((await client.diagnostics.next((p) => p.uri === uri, opened)).diagnostics).toHaveLength(3);
+    const from = client.diagnostics.all.length;
+    mkdirSync(join(tmp, 'data'));
+    writeFileSync(join(tmp, 'data/stocks.csv'), 'symbol,date,price\nMSFT,Jan 1 2000,39.81\n');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: fileUri(join(tmp, 'data/stocks.csv')), type: FileChangeType.Created }],
+    });
+    const after = await client.diagnostics.next((p) => p.uri === uri, from);
+    expect(after.diagnostics.map((d) => d.code)).toEqual(['unknown-key', 'wrong-type']);
+    rmSync(join(tmp, 'data'), { recursive: true });
+    await client.close(uri);
   });
 
   it('returns the Train and Explain code lenses on line 0 of a spec, and none elsewhere', async () => {

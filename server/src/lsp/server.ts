@@ -30,6 +30,8 @@ connection.onCodeLens(specCodeLenses);
 diagnostics.listen();
 runs.listen();
 listenFlowGraph(connection, documents);
+// The client watches data files (CSV): a data source that appears, vanishes or changes is re-checked.
+connection.onDidChangeWatchedFiles(() => diagnostics.refreshAll());
 connection.onShutdown(() => runs.cancelAll());
 
 documents.listen(connection);
