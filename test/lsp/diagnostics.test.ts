@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CodeLensRequest, DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType,
+  CodeLensRequest, DiagnosticSeverity, HoverRequest, DidChangeWatchedFilesNotification, FileChangeType,
 } from 'vscode-languageserver-protocol';
 import { SPEC_V1 } from '../unit/spec/fixture';
 import { buildServer, fileUri, TestClient } from './lspClient';
@@ -106,6 +106,22 @@ describe('language server over stdio', () => {
       { range: range(0, 0, 0, 0), command: { title: 'Explain', command: 'xaiPipelines.explain', arguments: [uri] } },
     ]);
     expect(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: fileUri(join(tmp, 'other.yaml')) } })).toEqual([]);
+  });
+
+  it('documents a key on hover, from the schema', async () => {
+    const other = fileUri(join(tmp, 'hover.xai.yaml'));
+    await client.open(other, example);
+    await client.diagnosticsFor(other, 1);
+    // On `count` of the lags step (line 18) and inside the value of `optimizer` (line 33).
+    const count = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 18, character: 8 } });
+    expect(count).toEqual({
+      contents: { kind: 'markdown', value: '**count**\n\nHow many earlier rows become features, from 1 to 1000.' },
+      range: range(18, 6, 18, 11),
+    });
+    const optimizer = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 33, character: 14 } });
+    expect((optimizer?.contents as { value: string }).value).toMatch(/^\*\*optimizer\*\*\n\nThe gradient-descent optimizer: .*\n\nAllowed: `adam`, `sgd`, `rmsprop`$/s);
+    expect(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 0, character: 3 } })).toBeNull();
+    await client.close(other);
   });
 
   it('refuses to train a spec with errors, saying which', async () => {

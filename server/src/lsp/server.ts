@@ -10,6 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { specCodeLenses } from './codeLens';
 import { DiagnosticsPublisher } from './diagnostics';
 import { listenFlowGraph } from './flowGraph';
+import { specHover } from './hover';
 import { RunService } from './runs';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -22,11 +23,13 @@ connection.onInitialize((): InitializeResult => ({
   capabilities: {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
     codeLensProvider: { resolveProvider: false },
+    hoverProvider: true,
   },
   serverInfo: { name: 'xai-pipelines', version: '0.1.0' },
 }));
 
 connection.onCodeLens(specCodeLenses);
+connection.onHover((p) => specHover(documents, p));
 diagnostics.listen();
 runs.listen();
 listenFlowGraph(connection, documents);
