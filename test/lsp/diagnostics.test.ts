@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CodeLensRequest, DiagnosticSeverity, HoverRequest, DidChangeWatchedFilesNotification, FileChangeType,
+  CodeActionRequest, CodeLensRequest, DiagnosticSeverity, HoverRequest, DidChangeWatchedFilesNotification, FileChangeType,
 } from 'vscode-languageserver-protocol';
 import { SPEC_V1 } from '../unit/spec/fixture';
 import { buildServer, fileUri, TestClient } from './lspClient';
@@ -49,12 +49,25 @@ describe('language server over stdio', () => {
       {
         range: range(27, 2, 27, 14), severity: DiagnosticSeverity.Error, code: 'unknown-key', source: 'xai-pipelines',
         message: "Unknown key 'hiden_layers' in 'model'; did you mean 'hidden_layers'?",
+        data: { replacement: 'hidden_layers' },
       },
       {
         range: range(36, 10, 36, 23), severity: DiagnosticSeverity.Error, code: 'wrong-type', source: 'xai-pipelines',
         message: "'training.epochs' must be a whole number, not the text \"three hundred\".",
       },
     ].sort((a, b) => a.range.start.line - b.range.start.line));
+  });
+
+  it('offers the did-you-mean as a quick fix', async () => {
+    const published = await client.diagnosticsFor(uri, 1);
+    const actions = await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri }, range: range(27, 2, 27, 14), context: { diagnostics: published.diagnostics },
+    });
+    expect(actions).toEqual([{
+      title: "Change to 'hidden_layers'", kind: 'quickfix', isPreferred: true,
+      diagnostics: [published.diagnostics.find((d) => d.code === 'unknown-key')],
+      edit: { changes: { [uri]: [{ range: range(27, 2, 27, 14), newText: 'hidden_layers' }] } },
+    }]);
   });
 
   it('follows incremental edits: fixing the key and the type leaves only the data file', async () => {

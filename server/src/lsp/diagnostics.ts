@@ -13,9 +13,11 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
 };
 
-/** A spec diagnostic as LSP sends it (source `xai-pipelines`). */
+/** A spec diagnostic as LSP sends it (source `xai-pipelines`; a did-you-mean goes in `data.replacement`). */
 export function toLspDiagnostic(d: SpecDiagnostic): Diagnostic {
-  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'xai-pipelines', message: d.message };
+  const lsp: Diagnostic = { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'xai-pipelines', message: d.message };
+  if (d.replacement !== undefined) lsp.data = { replacement: d.replacement };
+  return lsp;
 }
 
 /** Every diagnostic of a spec's text; `uri` locates the data file (non-file URIs skip that check). */

@@ -4,9 +4,10 @@
  * tests over stdio (`--stdio`); `createConnection` picks the transport from the command line.
  */
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult,
+  CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { specCodeActions } from './codeActions';
 import { specCodeLenses } from './codeLens';
 import { DiagnosticsPublisher } from './diagnostics';
 import { listenFlowGraph } from './flowGraph';
@@ -24,12 +25,14 @@ connection.onInitialize((): InitializeResult => ({
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
     codeLensProvider: { resolveProvider: false },
     hoverProvider: true,
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
   },
   serverInfo: { name: 'xai-pipelines', version: '0.1.0' },
 }));
 
 connection.onCodeLens(specCodeLenses);
 connection.onHover((p) => specHover(documents, p));
+connection.onCodeAction(specCodeActions);
 diagnostics.listen();
 runs.listen();
 listenFlowGraph(connection, documents);

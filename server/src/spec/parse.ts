@@ -23,6 +23,8 @@ export interface SpecDiagnostic {
    */
   code: string;
   message: string;
+  /** The text that fixes the problem when it replaces `range` (a did-you-mean), for quick fixes. */
+  replacement?: string;
 }
 
 export type SpecPath = (string | number)[];

@@ -89,6 +89,7 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown,
       suggestedAt.add(`${e.instancePath}\u0000${suggestion}`);
     } else message += `; expected one of: ${known.join(', ')}.`;
     error(ranges.keyRange([...parent, key]), 'unknown-key', message);
+    if (suggestion) out[out.length - 1]!.replacement = suggestion;
   }
 
   for (const e of errors) {
@@ -143,8 +144,9 @@ function valueDiagnostic(e: ErrorObject, data: unknown, ranges: SpecRanges): Spe
         return make('invalid-value', `Unsupported spec version ${describeValue(value)}; this version of XAI Pipelines reads version 1.`);
       }
       const suggestion = typeof value === 'string' ? closestMatch(value, allowed.map(String)) : undefined;
-      return make('invalid-value', `${label} must be one of ${allowed.map(String).join(', ')}, not ${describeValue(value)}` +
+      const d = make('invalid-value', `${label} must be one of ${allowed.map(String).join(', ')}, not ${describeValue(value)}` +
         (suggestion ? `; did you mean '${suggestion}'?` : '.'));
+      return suggestion ? { ...d, replacement: suggestion } : d;
     }
     case 'anyOf': {
       const schema = schemaAt(path);

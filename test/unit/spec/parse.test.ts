@@ -66,6 +66,12 @@ describe('parseSpec', () => {
     ]);
   });
 
+  it('carries the did-you-mean as a replacement for quick fixes', () => {
+    expect(parseSpec(edit('  target: price', '  targt: price')).diagnostics[0]?.replacement).toBe('target');
+    expect(parseSpec(edit('optimizer: adam', 'optimizer: adamw')).diagnostics[0]?.replacement).toBe('adam');
+    expect(parseSpec(edit('epochs: 300', 'epochs: lots')).diagnostics[0]?.replacement).toBeUndefined();
+  });
+
   it('lists the known keys when an unknown key is not close to any', () => {
     expect(brief(edit('  seed: 42', '  seed: 42\n  colour: red'))).toEqual([
       { code: 'unknown-key', line: 39, from: 2, to: 8, endLine: 39,
