@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CodeActionRequest, CodeLensRequest, DiagnosticSeverity, HoverRequest, DidChangeWatchedFilesNotification, FileChangeType,
+  CodeActionRequest, CodeLensRequest, CompletionRequest, DiagnosticSeverity, HoverRequest, DidChangeWatchedFilesNotification, FileChangeType,
 } from 'vscode-languageserver-protocol';
 import { SPEC_V1 } from '../unit/spec/fixture';
 import { buildServer, fileUri, TestClient } from './lspClient';
@@ -134,6 +134,17 @@ describe('language server over stdio', () => {
     const optimizer = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 33, character: 14 } });
     expect((optimizer?.contents as { value: string }).value).toMatch(/^\*\*optimizer\*\*\n\nThe gradient-descent optimizer: .*\n\nAllowed: `adam`, `sgd`, `rmsprop`$/s);
     expect(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: other }, position: { line: 0, character: 3 } })).toBeNull();
+    await client.close(other);
+  });
+
+  it('completes the keys of a map from the schema', async () => {
+    const other = fileUri(join(tmp, 'complete.xai.yaml'));
+    await client.open(other, 'version: 1\ntraining:\n  epochs: 3\n  lo\n');
+    const items = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: other }, position: { line: 3, character: 4 } });
+    const list = Array.isArray(items) ? items : items?.items ?? [];
+    expect(list.map((i) => [i.label, i.textEdit])).toEqual(['optimizer', 'learning_rate', 'loss', 'batch_size', 'seed'].map((k) => [
+      k, { range: range(3, 2, 3, 4), newText: `${k}: ` },
+    ]));
     await client.close(other);
   });
 

@@ -9,6 +9,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { specCodeActions } from './codeActions';
 import { specCodeLenses } from './codeLens';
+import { specCompletions } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
 import { listenFlowGraph } from './flowGraph';
 import { specHover } from './hover';
@@ -25,6 +26,7 @@ connection.onInitialize((): InitializeResult => ({
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
     codeLensProvider: { resolveProvider: false },
     hoverProvider: true,
+    completionProvider: { resolveProvider: false },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
   },
   serverInfo: { name: 'xai-pipelines', version: '0.1.0' },
@@ -32,6 +34,7 @@ connection.onInitialize((): InitializeResult => ({
 
 connection.onCodeLens(specCodeLenses);
 connection.onHover((p) => specHover(documents, p));
+connection.onCompletion((p) => specCompletions(documents, p));
 connection.onCodeAction(specCodeActions);
 diagnostics.listen();
 runs.listen();
