@@ -203,6 +203,8 @@ export class Workbench {
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
+      // Chromium's crash reporter and caches follow HOME/XDG: keep them inside RUN too.
+      env: { ...this.env(), HOME: join(this.run, 'home') },
       viewport: { width: 1600, height: 1000 },
     });
     this.page = this.context.pages()[0] ?? (await this.context.newPage());
@@ -273,7 +275,7 @@ export class Workbench {
     const logs = join(this.run, 'ud', 'logs');
     if (existsSync(logs)) cpSync(logs, join(this.artifacts, 'logs'), { recursive: true });
     if (this.serverLog) writeFileSync(join(this.artifacts, 'code-server.log'), this.serverLog);
-    rmSync(this.run, { recursive: true, force: true });
+    rmSync(this.run, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     Workbench.live.delete(this);
   }
 
