@@ -165,7 +165,10 @@ export class RunService {
       reporter = withToken(this.connection.window.attachWorkDoneProgress(params.workDoneToken));
     } else {
       try {
-        reporter = await this.connection.window.createWorkDoneProgress();
+        // A client that never answers window/workDoneProgress/create must not hold the job back.
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no answer in 5 s')), 5000); });
+        reporter = await Promise.race([this.connection.window.createWorkDoneProgress(), timeout]).finally(() => clearTimeout(timer));
       } catch (err) {
         this.connection.console.warn(`[xai] no progress (the client refused window/workDoneProgress/create: ${(err as Error).message})`);
         reporter = NULL_REPORTER;
