@@ -68,6 +68,8 @@ function activationMs(w: Workbench): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+interface OverlayNode { feature: string; importance: number; fill: string }
+
 /** The flowchart webview's document (VS Code nests the content frame inside the webview's host frame). */
 function flowchart(w: Workbench): FrameLocator {
   return w.page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
@@ -77,25 +79,43 @@ function flowchart(w: Workbench): FrameLocator {
  * Waits until the flowchart shows the importance overlay: the Mermaid SVG draws a node for every feature
  * (`g.node[data-xai-feature]`), each label carries its importance value (a number beside the name), and the
  * legend is shown.
- * @returns each feature node's text, in FEATURES order.
+ * @returns each feature node's importance (as its label shows it) and fill colour, in FEATURES order.
  */
-async function waitForOverlay(w: Workbench, timeoutMs: number): Promise<string[]> {
+async function waitForOverlay(w: Workbench, timeoutMs: number): Promise<OverlayNode[]> {
   const frame = flowchart(w);
   await frame.locator('.xai-diagram svg').first().waitFor({ timeout: timeoutMs });
   const end = Date.now() + timeoutMs;
-  let labels: string[] = [];
+  let nodes: OverlayNode[] = [];
   for (;;) {
-    const nodes = await frame.locator('g.node[data-xai-feature]').evaluateAll((els) =>
-      els.map((el) => [el.getAttribute('data-xai-feature') ?? '', (el.textContent ?? '').replace(/\s+/g, ' ').trim()]),
-    ).catch(() => [] as string[][]);
-    const byFeature = new Map(nodes.map(([f, text]) => [f, text ?? '']));
-    labels = FEATURES.map((f) => byFeature.get(f) ?? '');
-    // The overlay puts the value in the label: a decimal number that is not part of the feature's name.
-    const valued = labels.every((l, i) => l.includes(FEATURES[i]!) && /\d\.\d/.test(l.replace(FEATURES[i]!, '')));
-    if (valued && (await frame.locator('.xai-legend').isVisible().catch(() => false))) return labels;
-    if (Date.now() > end) throw new Error(`no importance overlay on the feature nodes after ${timeoutMs} ms: ${JSON.stringify(labels)}`);
+    const found = await frame.locator('g.node[data-xai-feature]').evaluateAll((els) => els.map((el) => {
+      const shape = el.querySelector('rect, polygon, path, circle');
+      return {
+        feature: el.getAttribute('data-xai-feature') ?? '',
+        text: (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        fill: shape ? getComputedStyle(shape).fill : '',
+      };
+    })).catch(() => [] as { feature: string; text: string; fill: string }[]);
+    nodes = FEATURES.map((f) => {
+      const n = found.find((x) => x.feature === f);
+      // The overlay puts the value in the label: a number that is not part of the feature's name.
+      const value = n ? /(-?\d+(?:\.\d+)?(?:e-?\d+)?) ±/.exec(n.text.split(f).join(' ')) : null;
+      return { feature: f, fill: n?.fill ?? '', importance: value ? Number(value[1]) : Number.NaN };
+    });
+    const valued = nodes.every((n) => Number.isFinite(n.importance));
+    if (valued && (await frame.locator('.xai-legend').isVisible().catch(() => false))) return nodes;
+    if (Date.now() > end) throw new Error(`no importance overlay on the feature nodes after ${timeoutMs} ms: ${JSON.stringify(found)}`);
     await w.page.waitForTimeout(500);
   }
+}
+
+/** Checks the overlay's shading: the most and the least important features are shaded differently. */
+function expectShadedByImportance(nodes: OverlayNode[]): void {
+  const sorted = [...nodes].sort((a, b) => b.importance - a.importance);
+  const top = sorted[0]!;
+  const bottom = sorted[sorted.length - 1]!;
+  expect(top.fill).toMatch(/^rgb/);
+  expect(bottom.fill).toMatch(/^rgb/);
+  expect(top.fill).not.toBe(bottom.fill);
 }
 
 /** Checks that the flowchart panel sits in its own editor group beside the spec's. */
@@ -156,9 +176,10 @@ describe('the extension in a real VS Code workbench (code-server)', () => {
     await w.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train' }).first().waitFor({ timeout: 60_000 });
     const t0 = performance.now();
     await w.runCommand('XAI Pipelines: Train');
-    const labels = await waitForOverlay(w, 180_000);
+    const nodes = await waitForOverlay(w, 180_000);
     metrics.trainToOverlayMs = since(t0);
-    console.log(`[workbench] Train → overlay in ${metrics.trainToOverlayMs} ms; feature nodes: ${labels.join(' | ')}`);
+    console.log(`[workbench] Train → overlay in ${metrics.trainToOverlayMs} ms; importance: ${nodes.map((n) => `${n.feature} ${n.importance}`).join(', ')}`);
+    expectShadedByImportance(nodes);
     await expectPanelBesideEditor(w);
     await w.screenshot('train-palette-overlay');
   }, 300_000);
@@ -169,7 +190,7 @@ describe('the extension in a real VS Code workbench (code-server)', () => {
     const lens = w.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train' }).first();
     await lens.waitFor({ timeout: 60_000 });
     await lens.click();
-    await waitForOverlay(w, 180_000);
+    expectShadedByImportance(await waitForOverlay(w, 180_000));
     await expectPanelBesideEditor(w);
     await w.screenshot('train-codelens-overlay');
   }, 300_000);
