@@ -1,0 +1,80 @@
+/**
+ * What every fitted model exposes to the explainers and the pipeline, whatever its family. Explainers depend on
+ * these interfaces, not on a family, except family-specific methods (TreeSHAP, ReLU paths) which take the
+ * family's structure below and say so in their names.
+ *
+ * Matrices are row-major arrays: x is [n_samples, n_features] in MODEL scale (after the fitted preprocessing).
+ */
+
+export type ModelFamily = 'mlp' | 'decision_tree' | 'linear_svm' | 'linear_regression' | 'logistic_regression';
+export type ModelTask = 'regression' | 'classification';
+
+export interface FittedModel {
+  readonly family: ModelFamily;
+  readonly task: ModelTask;
+  readonly nFeatures: number;
+  /**
+   * Names of the outputs: regression ['<target>']; classification the class labels, one probability each
+   * (binary included: two outputs that sum to 1).
+   */
+  readonly outputs: readonly string[];
+  /** x [n_samples, n_features] → [n_samples, n_outputs]; ONE batched call, never per row. */
+  predict(x: readonly (readonly number[])[]): Promise<number[][]>;
+}
+
+/** A model whose outputs are differentiable in its inputs (MLP, linear and logistic models). */
+export interface DifferentiableModel extends FittedModel {
+  /** ∂ output[k] / ∂ x for every row: x [n_samples, n_features] → [n_samples, n_features]. */
+  gradient(x: readonly (readonly number[])[], output: number): Promise<number[][]>;
+}
+
+/**
+ * A fitted CART tree in scikit-learn's `tree_` layout: node 0 is the root; a sample goes LEFT when
+ * x[feature] <= threshold. Leaves have feature = -1 and left = right = -1.
+ */
+export interface TreeNode {
+  feature: number;
+  threshold: number;
+  left: number;
+  right: number;
+  /** Impurity at the node (gini, entropy or squared error, per the criterion). */
+  impurity: number;
+  /** Training samples that reached the node. */
+  samples: number;
+  /** Regression: [mean target]; classification: class fractions (sum to 1) in `outputs` order. */
+  value: number[];
+}
+
+export interface TreeStructure { nodes: TreeNode[] }
+
+export interface TreeModel extends FittedModel { readonly family: 'decision_tree'; readonly tree: TreeStructure }
+
+/** A linear model f(x) = W x + b per output (before any link function). */
+export interface LinearStructure {
+  /** [n_outputs_linear][n_features] */
+  weights: number[][];
+  /** [n_outputs_linear] */
+  intercepts: number[];
+  /** How the linear scores become `predict`'s outputs. */
+  link: 'identity' | 'logistic' | 'softmax' | 'platt';
+}
+
+export interface LinearModel extends DifferentiableModel {
+  readonly family: 'linear_svm' | 'linear_regression' | 'logistic_regression';
+  readonly linear: LinearStructure;
+}
+
+/** One dense layer of an MLP, as plain numbers: y = activation(x · kernel + bias). */
+export interface DenseLayerWeights {
+  /** [n_in][n_out] */
+  kernel: number[][];
+  /** [n_out] */
+  bias: number[];
+  activation: 'relu' | 'tanh' | 'sigmoid' | 'linear' | 'softmax';
+}
+
+export interface MlpModel extends DifferentiableModel {
+  readonly family: 'mlp';
+  /** The layers' weights, read once from the trained network (for ReLU decision paths). */
+  denseLayers(): DenseLayerWeights[];
+}
