@@ -34,12 +34,19 @@ export interface FeatureImportance {
   std: number;
   /** One increase per repeat. */
   values: number[];
+  /** Confidence interval of the mean (Student t over the repeats), at the result's `confidenceLevel`. */
+  ci?: [number, number];
+  /** For a group of features permuted together: the columns of the group (`feature` is then the group's name). */
+  columns?: string[];
 }
 
 export interface PermutationImportanceResult {
   method: 'permutation_importance';
-  metric: 'rmse' | 'mae' | 'mse';
+  /** Importance is the loss increase: for a higher-is-better metric (r2, accuracy) the score's DECREASE. */
+  metric: 'rmse' | 'mae' | 'mse' | 'r2' | 'accuracy' | 'balanced_accuracy' | 'log_loss';
   split: 'validation' | 'train';
+  /** Level of each feature's `ci` (e.g. 0.95). */
+  confidenceLevel?: number;
   repeats: number;
   /** The metric of the unpermuted data. */
   baselineScore: number;

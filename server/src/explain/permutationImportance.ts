@@ -2,83 +2,136 @@
  * Permutation feature importance, model-agnostic: how much worse a fitted model scores when one feature's
  * values are shuffled across the rows, which breaks the feature's link with the target while keeping its
  * distribution (Breiman 2001, "Random Forests", §10; Fisher, Rudin & Dominici 2019, "All Models are Wrong, but
- * Many are Useful", model reliance). The importance of feature j is the mean over `repeats` permutations of
- * score(permuted j) − score(unpermuted), so a feature the model ignores scores 0 and a harmful one below 0.
+ * Many are Useful", model reliance). The importance of feature j is the mean over `repeats` permutations of the
+ * loss increase: score(permuted j) − score(unpermuted) for a lower-is-better metric, the decrease for a
+ * higher-is-better one (r2, accuracy). A feature the model ignores scores 0 and a harmful one below 0.
+ * A group of columns (a one-hot encoding, a set of lags) can be permuted together, with one permutation of the
+ * rows applied to all its columns, so that the group's joint importance is measured.
  */
 import type { FeatureImportance, PermutationImportanceResult } from '../../../protocol/protocol';
 import { permutation, seededRandom } from '../data/random';
-import { metricFunction, type MetricName } from '../models/metrics';
+import type { FittedModel } from '../models/model';
+import { mean, sampleStd, studentTQuantile } from './common';
+import { scorerOf, type ScorerName } from './scorers';
 
-/** A fitted model as a function: x [n_samples, n_features] → predictions [n_samples] in the target's units. */
-export type PredictFunction = (x: number[][]) => number[] | Promise<number[]>;
+/**
+ * A fitted model as a function: x [n_samples, n_features] → predictions [n_samples] in the target's units, or
+ * [n_samples, n_outputs] (class probabilities for classification).
+ */
+export type PredictFunction = (x: number[][]) => number[] | number[][] | Promise<number[] | number[][]>;
+
+export interface FeatureGroup {
+  /** Name reported for the group. */
+  name: string;
+  /** Columns (names from `features`) permuted together. */
+  columns: readonly string[];
+}
 
 export interface PermutationImportanceOptions {
   /** Names of the columns of x, in order. */
   features: readonly string[];
   /** Permutations per feature (at least 2, so that the spread is defined). */
   repeats: number;
-  /** Lower-is-better metric: rmse and mae in the target's units, mse in squared units. */
-  metric: MetricName;
+  /**
+   * rmse, mae (target units), mse (squared units), r2; for classification (y = class indices, predictions =
+   * probabilities) accuracy, balanced_accuracy, log_loss.
+   */
+  metric: ScorerName;
   /** Seed of the permutations. */
   seed: number;
   /** Which part x comes from, recorded in the result. */
   split: 'validation' | 'train';
+  /** Groups permuted together; when given, only these groups are scored (default: each feature on its own). */
+  groups?: readonly FeatureGroup[];
+  /** Level of the confidence interval of each mean (default 0.95). */
+  confidenceLevel?: number;
 }
 
-function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+function populationStd(values: readonly number[]): number {
   // Population standard deviation (ddof = 0), as scikit-learn's permutation_importance reports it.
-  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
-  return { mean, std };
+  const m = mean(values);
+  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / values.length);
+}
+
+function asMatrix(out: number[] | number[][]): number[][] {
+  return out.map((v) => (Array.isArray(v) ? v : [v]));
+}
+
+function groupsOf(options: PermutationImportanceOptions): { name: string; columns: number[]; names: string[] }[] {
+  if (!options.groups) return options.features.map((f, j) => ({ name: f, columns: [j], names: [f] }));
+  if (options.groups.length === 0) throw new Error('permutation importance: `groups` is empty');
+  return options.groups.map((g) => {
+    if (g.columns.length === 0) throw new Error(`permutation importance: group ${g.name} has no columns`);
+    const columns = g.columns.map((c) => {
+      const j = options.features.indexOf(c);
+      if (j < 0) throw new Error(`permutation importance: group ${g.name} names an unknown feature ${c} (features: ${options.features.join(', ')})`);
+      return j;
+    });
+    return { name: g.name, columns, names: [...g.columns] };
+  });
 }
 
 /**
- * Permutation importance of every feature of x [n_samples, n_features] with true values y [n_samples].
- * All `repeats` permutations of one feature are stacked into ONE predict call of repeats · n_samples rows, so
- * `predict` is called n_features + 1 times in all.
- * @returns features sorted by decreasing mean importance, each with its per-repeat values; `evaluations` counts
- *   the rows predicted (n_samples · (1 + n_features · repeats)).
- * @throws Error when shapes disagree, x is empty, repeats < 2, or predict returns the wrong number of values.
+ * Permutation importance of every feature (or group) of x [n_samples, n_features] with true values y
+ * [n_samples] (class indices for classification metrics). All `repeats` permutations of one feature or group
+ * are stacked into ONE predict call of repeats · n_samples rows, so the model is called n_groups + 1 times.
+ * @param model a predict function or a `FittedModel` (its [n, n_outputs] predictions).
+ * @returns features (or groups) sorted by decreasing mean importance, each with its per-repeat values, the
+ *   population std (as scikit-learn) and a Student-t confidence interval of the mean; `evaluations` counts the
+ *   rows predicted (n_samples · (1 + n_groups · repeats)).
+ * @throws Error when shapes disagree, x is empty, repeats < 2, a group names an unknown feature, or predict
+ *   returns the wrong number of values.
  */
 export async function permutationImportance(
-  predict: PredictFunction, x: readonly (readonly number[])[], y: readonly number[], options: PermutationImportanceOptions,
+  model: PredictFunction | FittedModel, x: readonly (readonly number[])[], y: readonly number[], options: PermutationImportanceOptions,
 ): Promise<PermutationImportanceResult> {
   const n = x.length;
   const nFeatures = options.features.length;
   if (n === 0) throw new Error('permutation importance needs at least one sample');
   if (y.length !== n) throw new Error(`permutation importance: ${n} rows of x but ${y.length} target values`);
-  if (x.some((row) => row.length !== nFeatures)) throw new Error(`permutation importance: every row of x must have ${nFeatures} values`);
+  const bad = x.findIndex((row) => row.length !== nFeatures);
+  if (bad >= 0) throw new Error(`permutation importance: every row of x must have ${nFeatures} values (row ${bad} has ${x[bad]!.length})`);
   if (!Number.isInteger(options.repeats) || options.repeats < 2) throw new Error(`permutation importance needs at least 2 repeats, not ${options.repeats}`);
-  const score = metricFunction(options.metric);
+  const level = options.confidenceLevel ?? 0.95;
+  if (!(level > 0 && level < 1)) throw new Error(`permutation importance: confidenceLevel must be in (0, 1), not ${level}`);
+  const scorer = scorerOf(options.metric);
+  const sign = scorer.greaterIsBetter ? -1 : 1;
+  const groups = groupsOf(options);
   const random = seededRandom(options.seed);
+  const predict = typeof model === 'function' ? model : (rows: number[][]) => model.predict(rows);
 
-  const call = async (rows: number[][]): Promise<number[]> => {
-    const out = await predict(rows);
+  const call = async (rows: number[][]): Promise<number[][]> => {
+    const out = asMatrix(await predict(rows));
     if (out.length !== rows.length) throw new Error(`the model returned ${out.length} predictions for ${rows.length} rows`);
     return out;
   };
-  const baselineScore = score(y, await call(x.map((row) => [...row])));
+  const baselineScore = scorer.score(y, await call(x.map((row) => [...row])));
   let evaluations = n;
+  const t = studentTQuantile(0.5 + level / 2, options.repeats - 1);
 
   const features: FeatureImportance[] = [];
-  for (let j = 0; j < nFeatures; j++) {
+  for (const group of groups) {
     const stacked: number[][] = [];
     for (let r = 0; r < options.repeats; r++) {
       const perm = permutation(n, random);
       for (let i = 0; i < n; i++) {
         const row = [...x[i]!];
-        row[j] = x[perm[i]!]![j]!;
+        for (const j of group.columns) row[j] = x[perm[i]!]![j]!;
         stacked.push(row);
       }
     }
     const predictions = await call(stacked);
     evaluations += stacked.length;
-    const values = Array.from({ length: options.repeats }, (_, r) => score(y, predictions.slice(r * n, (r + 1) * n)) - baselineScore);
-    features.push({ feature: options.features[j]!, ...meanStd(values), values });
+    const values = Array.from({ length: options.repeats }, (_, r) => sign * (scorer.score(y, predictions.slice(r * n, (r + 1) * n)) - baselineScore));
+    const m = mean(values);
+    const half = t * sampleStd(values) / Math.sqrt(values.length);
+    const entry: FeatureImportance = { feature: group.name, mean: m, std: populationStd(values), values, ci: [m - half, m + half] };
+    if (options.groups) entry.columns = group.names;
+    features.push(entry);
   }
   features.sort((a, b) => b.mean - a.mean);
   return {
     method: 'permutation_importance', metric: options.metric, split: options.split, repeats: options.repeats,
-    baselineScore, features, evaluations,
+    confidenceLevel: level, baselineScore, features, evaluations,
   };
 }
