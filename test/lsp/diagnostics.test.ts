@@ -107,7 +107,8 @@ describe('language server over stdio', () => {
       changes: [{ uri: fileUri(join(tmp, 'data/stocks.csv')), type: FileChangeType.Created }],
     });
     const after = await client.diagnostics.next((p) => p.uri === uri, from);
-    expect(after.diagnostics.map((d) => d.code)).toEqual(['unknown-key', 'wrong-type']);
+    // The data checks now see the one-row file: 10 lags leave no row.
+    expect(after.diagnostics.map((d) => d.code)).toEqual(['lags-exceed-rows', 'unknown-key', 'wrong-type']);
     rmSync(join(tmp, 'data'), { recursive: true });
     await client.close(uri);
   });

@@ -13,10 +13,12 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
 };
 
-/** A spec diagnostic as LSP sends it (source `xai-pipelines`; a did-you-mean goes in `data.replacement`). */
+/** A spec diagnostic as LSP sends it (source `xai-pipelines`; a did-you-mean goes in `data.replacement`, other quick fixes in `data.fixes`). */
 export function toLspDiagnostic(d: SpecDiagnostic): Diagnostic {
   const lsp: Diagnostic = { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'xai-pipelines', message: d.message };
-  if (d.replacement !== undefined) lsp.data = { replacement: d.replacement };
+  if (d.replacement !== undefined || d.fixes?.length) {
+    lsp.data = { ...(d.replacement !== undefined ? { replacement: d.replacement } : {}), ...(d.fixes?.length ? { fixes: d.fixes } : {}) };
+  }
   return lsp;
 }
 

@@ -14,6 +14,8 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { listenFlowGraph } from './flowGraph';
 import { specHover } from './hover';
 import { RunService } from './runs';
+import { specPathOf } from './specDocuments';
+import { invalidateDataProfile } from '../spec/dataProfile';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -40,7 +42,14 @@ diagnostics.listen();
 runs.listen();
 listenFlowGraph(connection, documents);
 // The client watches data files (CSV): a data source that appears, vanishes or changes is re-checked.
-connection.onDidChangeWatchedFiles(() => diagnostics.refreshAll());
+connection.onDidChangeWatchedFiles((p) => {
+  // Dropped explicitly: an edit that keeps the size within the mtime's resolution would pass the cache's check.
+  for (const change of p.changes) {
+    const path = specPathOf(change.uri);
+    if (path) invalidateDataProfile(path);
+  }
+  diagnostics.refreshAll();
+});
 connection.onShutdown(() => runs.cancelAll());
 
 documents.listen(connection);

@@ -1,31 +1,50 @@
 /**
- * Semantic checks of a parsed spec that need the file system: the data source exists and is readable.
- * Runs on the raw data, so that it reports alongside schema errors (a spec can have both).
+ * Semantic checks of a parsed spec that need the file system: the data source exists and is readable, and the
+ * data-aware checks against its columns and rows. Runs on the raw data, so that it reports alongside schema
+ * errors (a spec can have both).
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { dataProfile, isProfile, type DataProfile, type DataProfileError } from './dataProfile';
 import { parseSpec, type ParsedSpec, type SpecDiagnostic } from './parse';
+import { semanticChecks } from './semantic';
 
 /** Absolute path of a spec's data source: `data.source` resolved against the spec file's folder. */
 export function resolveDataPath(specPath: string, source: string): string {
   return resolve(dirname(specPath), source);
 }
 
+/** The profile of the spec's data source (cached; see `dataProfile`), or undefined when `data.source` is absent. */
+export function specDataProfile(parsed: ParsedSpec, specPath: string): DataProfile | DataProfileError | undefined {
+  const raw = parsed.raw as { data?: { source?: unknown } } | null;
+  const source = raw?.data?.source;
+  if (typeof source !== 'string' || source.length === 0) return undefined;
+  return dataProfile(resolveDataPath(specPath, source));
+}
+
 /**
  * Checks what the schema cannot: that `data.source` (relative to the folder of the spec at `specPath`) is a
- * readable file. Returns `data-file-missing` errors on the source value's range; [] when the source is absent or
- * not text (the schema reports those). Never throws.
+ * readable CSV file (`data-file-missing`, `data-file-unreadable` on the source value's range), then the
+ * data-aware semantic checks (`semantic.ts`) against its profile. Never throws.
  */
 export function checkSpec(parsed: ParsedSpec, specPath: string): SpecDiagnostic[] {
   const raw = parsed.raw as { data?: { source?: unknown } } | null;
   const source = raw?.data?.source;
-  if (typeof source !== 'string' || source.length === 0) return [];
-  const path = resolveDataPath(specPath, source);
-  const problem = fileProblem(path);
-  if (!problem) return [];
-  const range = parsed.rangeOf(['data', 'source']) ?? parsed.rangeOf(['data', 'source'], 'key');
-  if (!range) return [];
-  return [{ range, severity: 'error', code: 'data-file-missing', message: `Data file '${source}' ${problem} (looked for ${path}).` }];
+  const out: SpecDiagnostic[] = [];
+  let profile: DataProfile | undefined;
+  if (typeof source === 'string' && source.length > 0) {
+    const path = resolveDataPath(specPath, source);
+    const problem = fileProblem(path);
+    const range = parsed.rangeOf(['data', 'source']) ?? parsed.rangeOf(['data', 'source'], 'key');
+    if (problem) {
+      if (range) out.push({ range, severity: 'error', code: 'data-file-missing', message: `Data file '${source}' ${problem} (looked for ${path}).` });
+    } else {
+      const p = dataProfile(path);
+      if (isProfile(p)) profile = p;
+      else if (range) out.push({ range, severity: 'error', code: 'data-file-unreadable', message: `Data file '${source}' ${p.error}.` });
+    }
+  }
+  return [...out, ...semanticChecks(parsed, profile)];
 }
 
 function fileProblem(path: string): string | undefined {

@@ -6,7 +6,7 @@
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { Range } from '../../../protocol/protocol';
 import { applyDefaults } from './defaults';
-import { offsetsToRange, SpecRanges } from './ranges';
+import { offsetsToRange, SpecRanges, type TextEdit } from './ranges';
 import { validateAgainstSchema } from './schema';
 import { schemaDiagnostics } from './schemaErrors';
 import type { PipelineSpec } from './types';
@@ -19,13 +19,19 @@ export interface SpecDiagnostic {
   severity: Severity;
   /**
    * Stable code: `yaml-syntax`, `yaml-aliases`, `unknown-key`, `missing-key`, `wrong-type`, `invalid-value`,
-   * `data-file-missing`, `spec-file-unreadable`.
+   * `data-file-missing`, `spec-file-unreadable`, `duplicate-feature`, and the data-aware checks' codes
+   * (`semantic.ts`, `runFeedback.ts`).
    */
   code: string;
   message: string;
   /** The text that fixes the problem when it replaces `range` (a did-you-mean), for quick fixes. */
   replacement?: string;
+  /** Other quick fixes: each a title and the edits it makes (the first is the preferred one). */
+  fixes?: SpecFix[];
 }
+
+/** A quick fix: "Remove the duplicate 'price'", and the text edits that make it. */
+export interface SpecFix { title: string; edits: TextEdit[] }
 
 export type SpecPath = (string | number)[];
 
@@ -38,6 +44,8 @@ export interface ParsedSpec {
   diagnostics: SpecDiagnostic[];
   /** The range of the key (`part: 'key'`) or value (default) at a path such as ['preprocessing', 0, 'lags']. */
   rangeOf(path: SpecPath, part?: 'key' | 'value'): Range | undefined;
+  /** The document's node ranges and edit helpers (for checks that locate and fix). */
+  ranges: SpecRanges;
 }
 
 /**
@@ -61,7 +69,7 @@ export function parseSpec(text: string): ParsedSpec {
     ...doc.errors.map((e) => yamlDiagnostic(e, 'error')),
     ...doc.warnings.map((e) => yamlDiagnostic(e, 'warning')),
   ];
-  if (doc.errors.length) return { text, raw: null, spec: null, diagnostics, rangeOf };
+  if (doc.errors.length) return { text, raw: null, spec: null, diagnostics, rangeOf, ranges };
 
   let raw: unknown;
   try {
@@ -72,12 +80,12 @@ export function parseSpec(text: string): ParsedSpec {
       range: ranges.firstLine(), severity: 'error', code: 'yaml-aliases',
       message: `The spec's YAML aliases expand too far (limit ${MAX_ALIAS_COUNT} expansions): ${firstLine((err as Error).message)}`,
     });
-    return { text, raw: null, spec: null, diagnostics, rangeOf };
+    return { text, raw: null, spec: null, diagnostics, rangeOf, ranges };
   }
 
   diagnostics.push(...schemaDiagnostics(validateAgainstSchema(raw), raw, ranges));
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
-  return { text, raw, spec: hasErrors ? null : applyDefaults(raw), diagnostics, rangeOf };
+  return { text, raw, spec: hasErrors ? null : applyDefaults(raw), diagnostics, rangeOf, ranges };
 }
 
 function firstLine(s: string): string {

@@ -7,6 +7,9 @@ import type { Range } from '../../../protocol/protocol';
 
 export type SpecPath = (string | number)[];
 
+/** A text edit: `newText` replaces `range`. */
+export interface TextEdit { range: Range; newText: string }
+
 /** Zero-based LSP range from character offsets [start, end) in the text. */
 export function offsetsToRange(lineCounter: LineCounter, start: number, end: number): Range {
   const a = lineCounter.linePos(start);
@@ -73,6 +76,71 @@ export class SpecRanges {
     const loc = this.locate(path);
     const key = this.nodeRange(loc?.key);
     return key ?? (path.length ? this.valueRange(path) : this.firstLine());
+  }
+
+  /**
+   * The edit that deletes item `index` of the list at `listPath`: its whole line for a block list (`- x`), the item
+   * and its separating comma for a flow list (`[a, b]`); the whole key and list when it is the only item.
+   * Undefined when the item is not in the document.
+   */
+  removeListItem(listPath: readonly (string | number)[], index: number): TextEdit | undefined {
+    const list = this.locate(listPath);
+    if (!isSeq(list?.value)) return undefined;
+    const items = list.value.items as (Node | null)[];
+    const item = items[index];
+    if (!item?.range) return undefined;
+    if (items.length === 1 && list.key?.range) {
+      // The key goes too: an empty list is not a valid value.
+      return this.edit(this.lineStartOf(list.key.range[0]), this.lineEndAfter(list.value.range?.[1] ?? item.range[1]), '');
+    }
+    if (!list.value.flow) return this.edit(this.lineStartOf(item.range[0]), this.lineEndAfter(item.range[1]), '');
+    const prev = items[index - 1];
+    const next = items[index + 1];
+    if (prev?.range) return this.edit(prev.range[1], item.range[1], '');
+    if (next?.range) return this.edit(item.range[0], next.range[0], '');
+    return this.edit(item.range[0], item.range[1], '');
+  }
+
+  /** The edit that appends `block` (whole lines of YAML) at the end of the document. */
+  appendAtEnd(block: string): TextEdit {
+    const end = this.text.length;
+    const sep = end === 0 || this.text.endsWith('\n') ? '' : '\n';
+    return this.edit(end, end, `${sep}${block.endsWith('\n') ? block : `${block}\n`}`);
+  }
+
+  /**
+   * The edit that adds `key: value` as the first key of the block map at `parentPath` (same indentation as its
+   * first key); undefined for a flow map or when the map is not in the document.
+   */
+  insertKey(parentPath: readonly (string | number)[], key: string, value: string): TextEdit | undefined {
+    const parent = this.locate(parentPath);
+    const map = parent?.value;
+    if (!isMap(map) || map.flow || !map.items.length) return undefined;
+    const first = map.items[0]!.key as Node | null;
+    if (!first?.range) return undefined;
+    const at = first.range[0];
+    const lineStart = this.lineStartOf(at);
+    const indent = this.text.slice(lineStart, at);
+    // A map inside a list item starts on the `- ` line: the new key goes on its own line after it.
+    if (/^\s*$/.test(indent)) return this.edit(lineStart, lineStart, `${indent}${key}: ${value}\n`);
+    const lineEnd = this.lineEndAfter(at);
+    const pad = ' '.repeat(indent.length);
+    return this.edit(lineEnd, lineEnd, `${pad}${key}: ${value}\n`);
+  }
+
+  private edit(start: number, end: number, newText: string): TextEdit {
+    return { range: offsetsToRange(this.lineCounter, start, end), newText };
+  }
+
+  private lineStartOf(offset: number): number {
+    const i = this.text.lastIndexOf('\n', offset - 1);
+    return i + 1;
+  }
+
+  /** The offset just after the line break that ends the line holding `offset` (the text's end when none). */
+  private lineEndAfter(offset: number): number {
+    const i = this.text.indexOf('\n', offset);
+    return i < 0 ? this.text.length : i + 1;
   }
 
   /** The spec's first line (for problems with the whole document). */

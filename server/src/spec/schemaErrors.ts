@@ -7,7 +7,8 @@
  * is dropped when an unknown key beside it is its likely misspelling.
  */
 import type { ErrorObject } from 'ajv';
-import type { SpecDiagnostic } from './parse';
+import { stringify } from 'yaml';
+import type { SpecDiagnostic, SpecFix } from './parse';
 import type { SpecRanges } from './ranges';
 import type { SchemaNode } from './schema';
 import { schemaAt } from './schema';
@@ -102,6 +103,8 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown,
     } else {
       error(ranges.keyRange(parent), 'missing-key', `Missing required key '${missing}' in '${pathLabel(parent)}'.`);
     }
+    const fix = addKeyFix(ranges, parent, missing);
+    if (fix) out[out.length - 1]!.fixes = [fix];
   }
 
   // Value problems: one per path; the order of preference is type, then anyOf, then the rest as ajv found them.
@@ -116,6 +119,36 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown,
     if (d) out.push(d);
   }
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/**
+ * "Add the missing 'training' section": the key with its schema default, appended at the end for a top-level
+ * key, else inserted as the first key of its parent map. Undefined when there is no sensible place.
+ */
+function addKeyFix(ranges: SpecRanges, parent: Path, key: string): SpecFix | undefined {
+  const schema = schemaAt([...parent, key]);
+  let value = schema?.default;
+  // An empty default map ({}) is spelled out from its keys' defaults, so the section shows what it holds.
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !Object.keys(value).length && schema?.properties) {
+    value = Object.fromEntries(Object.entries(schema.properties).map(([k, p]) => [k, p.default]).filter(([, v]) => v !== undefined));
+  }
+  const title = `Add the missing '${key}'`;
+  if (!parent.length) {
+    const body = value !== undefined && typeof value === 'object' ? `\n${indentBlock(stringify(value).trimEnd(), 2)}` : ` ${scalarYaml(value)}`;
+    return { title, edits: [ranges.appendAtEnd(`${key}:${body}`)] };
+  }
+  if (value !== null && typeof value === 'object') return undefined;
+  const edit = ranges.insertKey(parent, key, scalarYaml(value));
+  return edit ? { title, edits: [edit] } : undefined;
+}
+
+function scalarYaml(v: unknown): string {
+  return v === undefined || v === null ? '' : stringify(v).trimEnd();
+}
+
+function indentBlock(text: string, n: number): string {
+  const pad = ' '.repeat(n);
+  return text.split('\n').map((l) => (l ? pad + l : l)).join('\n');
 }
 
 function rank(e: ErrorObject): number {
@@ -168,8 +201,12 @@ function valueDiagnostic(e: ErrorObject, data: unknown, ranges: SpecRanges): Spe
     case 'maxItems': return make('invalid-value', `${label} must list at most ${String(params.limit)} items.`);
     case 'uniqueItems': {
       const items = value as unknown[];
-      const j = Number(params.j);
-      return make('invalid-value', `${label} lists ${describeValue(items[j])} twice.`, ranges.valueRange([...path, Number(params.i)]));
+      // ajv scans from the end, so its i is the EARLIER of the two equal items: mark and remove the later one.
+      const i = Math.max(Number(params.i), Number(params.j));
+      const isFeatures = pathLabel(path) === 'data.features';
+      const d = make(isFeatures ? 'duplicate-feature' : 'invalid-value', `${label} lists ${describeValue(items[i])} twice.`, ranges.valueRange([...path, i]));
+      const edit = ranges.removeListItem(path, i);
+      return edit ? { ...d, fixes: [{ title: `Remove the duplicate ${describeValue(items[i]).replace(/^the text /, '')}`, edits: [edit] }] } : d;
     }
     case 'minProperties':
       return make('invalid-value', `${stepNoun(path)} needs one key: ${Object.keys(schemaAt(path)?.properties ?? {}).join(', ')}.`);

@@ -1,0 +1,133 @@
+/**
+ * The data a spec points at, as the spec language needs it: the CSV header, per-column statistics (type, missing
+ * share, min/mean/max or top categories) and the text cells for row counts after filters and lags.
+ * Read once per file version: cached by absolute path, modification time and size, so that a check after every
+ * keystroke costs one `stat`; `invalidateDataProfile` drops an entry when the file watcher reports a change.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parseCsv } from '../data/csv';
+import { parseDate } from '../data/dates';
+
+export type ColumnKind = 'numeric' | 'date' | 'text' | 'empty';
+
+export interface ColumnProfile {
+  name: string;
+  kind: ColumnKind;
+  /** Empty cells (after trimming), of `rows`. */
+  missing: number;
+  /** Distinct non-empty values (counted exactly). */
+  distinct: number;
+  /** For numeric columns: over the non-empty cells. */
+  min?: number;
+  mean?: number;
+  max?: number;
+  /** Whether every non-empty cell is a whole number (numeric columns). */
+  integer?: boolean;
+  /** For text and date columns: the most frequent values, most frequent first (at most 5). */
+  top?: { value: string; count: number }[];
+}
+
+export interface DataProfile {
+  path: string;
+  /** Rows without the header. */
+  rows: number;
+  columns: ColumnProfile[];
+  /** The text cells, `[rows][columns]`, trimmed. */
+  cells: string[][];
+}
+
+/** Why a data file gives no profile: unreadable or not a CSV table (message with the line when known). */
+export interface DataProfileError { error: string }
+
+interface Entry { mtimeMs: number; size: number; result: DataProfile | DataProfileError }
+const cache = new Map<string, Entry>();
+
+/**
+ * The profile of the CSV file at absolute `path`, from the cache when the file's mtime and size are unchanged.
+ * Returns `{ error }` for a file that cannot be read or parsed (malformed CSV, duplicate header names); never throws.
+ */
+export function dataProfile(path: string): DataProfile | DataProfileError {
+  let mtimeMs: number;
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return { error: 'is not a file' };
+    mtimeMs = st.mtimeMs;
+    size = st.size;
+  } catch (e) {
+    return { error: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  const hit = cache.get(path);
+  if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.result;
+  const result = readProfile(path);
+  cache.set(path, { mtimeMs, size, result });
+  return result;
+}
+
+/** Forgets the cached profile of `path` (all profiles when omitted), e.g. on `workspace/didChangeWatchedFiles`. */
+export function invalidateDataProfile(path?: string): void {
+  if (path === undefined) cache.clear();
+  else cache.delete(path);
+}
+
+export function isProfile(p: DataProfile | DataProfileError | undefined): p is DataProfile {
+  return p !== undefined && !('error' in p);
+}
+
+function readProfile(path: string): DataProfile | DataProfileError {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { error: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  try {
+    return profileCsvText(text, path);
+  } catch (e) {
+    // DataError messages start with the file; the diagnostic names the file already.
+    const message = (e as Error).message;
+    const rest = message.startsWith(path) ? message.slice(path.length).replace(/^\s*\((.*?)\):\s*/, '$1: ').replace(/^:\s*/, '') : message;
+    return { error: `is not a readable CSV table: ${rest}` };
+  }
+}
+
+/** The profile of CSV text (`file` names it). @throws DataError for malformed CSV (see `parseCsv`). */
+export function profileCsvText(text: string, file: string): DataProfile {
+  const table = parseCsv(text, file);
+  const cells = table.rows.map((r) => r.cells.map((c) => String(c).trim()));
+  const columns = table.columns.map((name, j) => profileColumn(name, cells.map((row) => row[j] ?? '')));
+  return { path: file, rows: cells.length, columns, cells };
+}
+
+function profileColumn(name: string, values: string[]): ColumnProfile {
+  const present = values.filter((v) => v !== '');
+  const missing = values.length - present.length;
+  const counts = new Map<string, number>();
+  for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
+  if (!present.length) return { name, kind: 'empty', missing, distinct: 0 };
+  const numbers = present.map(Number);
+  if (numbers.every(Number.isFinite)) {
+    let min = Infinity; let max = -Infinity; let sum = 0;
+    for (const x of numbers) { if (x < min) min = x; if (x > max) max = x; sum += x; }
+    return { name, kind: 'numeric', missing, distinct: counts.size, min, max, mean: sum / numbers.length, integer: numbers.every(Number.isInteger) };
+  }
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([value, count]) => ({ value, count }));
+  // A date column: every distinct value parses as a date (checked on the distinct values only).
+  const kind: ColumnKind = [...counts.keys()].every((v) => parseDate(v) !== undefined) ? 'date' : 'text';
+  return { name, kind, missing, distinct: counts.size, top };
+}
+
+/** A column's profile by name. */
+export function columnOf(profile: DataProfile, name: string): ColumnProfile | undefined {
+  return profile.columns.find((c) => c.name === name);
+}
+
+/** A one-line summary of a column for hover and messages: type, missing share, min/mean/max or top values. */
+export function describeColumn(c: ColumnProfile, rows: number): string[] {
+  const pct = (n: number): string => `${rows ? ((100 * n) / rows).toFixed(rows >= 1000 ? 2 : 1) : '0'} %`;
+  const num = (x: number | undefined): string => (x === undefined ? '?' : Number.isInteger(x) ? String(x) : Number(x.toPrecision(6)).toString());
+  const lines = [`**${c.name}**: ${c.kind} column, ${rows} rows, ${c.missing} missing (${pct(c.missing)}), ${c.distinct} distinct`];
+  if (c.kind === 'numeric') lines.push(`min ${num(c.min)} · mean ${num(c.mean)} · max ${num(c.max)}`);
+  else if (c.top?.length) lines.push(`top: ${c.top.map((t) => `\`${t.value}\` (${t.count})`).join(', ')}`);
+  return lines;
+}

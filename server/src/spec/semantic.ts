@@ -1,0 +1,269 @@
+/**
+ * Data-aware semantic checks of a spec: what neither YAML nor the schema can know, because it depends on the
+ * CSV the spec points at (its columns, their types, its row count) or on how keys combine (the target used as a
+ * feature, an explainer that does not fit the model).
+ *
+ * Pure: the spec's parse and the data profile in, diagnostics out (no file system, no LSP), so that the language
+ * server and `xai check` report the same. Works on the raw YAML data, so that it reports alongside schema
+ * errors; a key of the wrong type is skipped here (the schema reports it). Never throws.
+ *
+ * Codes: `unknown-column`, `target-in-features`, `task-target-mismatch`, `split-no-data`, `split-rounds-to-zero`,
+ * `lags-exceed-rows`, `learning-rate-high`, `epochs-high`, `batch-exceeds-training`, `explainer-model-mismatch`.
+ */
+import { basename } from 'node:path';
+import { columnOf, type DataProfile } from './dataProfile';
+import { explainerFits } from './compat';
+import { lagFeatureName } from './features';
+import type { ParsedSpec, SpecDiagnostic, SpecFix } from './parse';
+import type { SpecPath } from './ranges';
+import { editDistance } from './suggest';
+
+type Raw = Record<string, unknown>;
+
+const isMapValue = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** learning_rate above this is a warning: gradient steps this large usually diverge. */
+export const LEARNING_RATE_WARN = 1;
+/** epochs above this is a warning: slow, and almost always over-fitting without early stopping. */
+export const EPOCHS_WARN = 10_000;
+/** classification on a numeric target with more distinct values than this is a warning. */
+export const CLASSIFICATION_MAX_CLASSES = 100;
+
+/** A column reference in the spec: where it is and what it may name. */
+interface ColumnRef { path: SpecPath; name: string; allowGenerated: boolean; role: string }
+
+/**
+ * The checks. `profile` is the data source's profile (undefined when there is no readable data file: then only
+ * the checks that need no data run).
+ */
+export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefined): SpecDiagnostic[] {
+  const raw = parsed.raw;
+  if (!isMapValue(raw)) return [];
+  const out: SpecDiagnostic[] = [];
+  const add = (path: SpecPath, severity: SpecDiagnostic['severity'], code: string, message: string, fixes?: SpecFix[]): void => {
+    const range = parsed.rangeOf(path) ?? parsed.rangeOf(path, 'key');
+    if (!range) return;
+    out.push(fixes?.length ? { range, severity, code, message, fixes } : { range, severity, code, message });
+  };
+
+  const data = isMapValue(raw.data) ? raw.data : {};
+  const steps = Array.isArray(raw.preprocessing) ? raw.preprocessing : [];
+  const target = str(data.target);
+  const features = Array.isArray(data.features) ? data.features : [];
+
+  // Leakage: the target as its own input.
+  features.forEach((f, i) => {
+    if (target !== undefined && f === target) {
+      const edit = parsed.ranges.removeListItem(['data', 'features'], i);
+      add(['data', 'features', i], 'error', 'target-in-features',
+        `The target '${target}' is also a feature: the model would read the answer it should predict (leakage). Remove it from the features.`,
+        edit ? [{ title: `Move the target '${target}' out of the features`, edits: [edit] }] : undefined);
+    }
+  });
+
+  checkHyperparameters(raw, add);
+  checkExplainers(raw, add);
+  if (!profile) return out;
+
+  // Columns: every reference must name a CSV column (features and standardize columns may also name lag columns).
+  const generated = generatedNames(steps);
+  const known = profile.columns.map((c) => c.name);
+  const file = basename(profile.path);
+  for (const ref of columnRefs(data, steps)) {
+    if (known.includes(ref.name) || (ref.allowGenerated && generated.includes(ref.name))) continue;
+    const candidates = ref.allowGenerated ? [...known, ...generated] : known;
+    const nearest = nearestNames(ref.name, candidates, 3);
+    const range = parsed.rangeOf(ref.path);
+    const fixes: SpecFix[] = range ? nearest.map((n) => ({ title: `Change to '${n}'`, edits: [{ range, newText: n }] })) : [];
+    add(ref.path, 'error', 'unknown-column',
+      `No column '${ref.name}' (${ref.role}) in ${file}` +
+      (nearest.length ? `; did you mean ${nearest.map((n) => `'${n}'`).join(', ')}?` : '.') +
+      ` Columns: ${listNames(known)}${ref.allowGenerated && generated.length ? `; from the lags: ${lagRanges(steps)}` : ''}.`, fixes);
+  }
+
+  // Task versus target.
+  const targetColumn = target !== undefined ? columnOf(profile, target) : undefined;
+  const task = str(raw.task) ?? 'regression';
+  if (targetColumn) {
+    if (task === 'regression' && targetColumn.kind !== 'numeric') {
+      add(['data', 'target'], 'error', 'task-target-mismatch',
+        `Regression needs a numeric target, but '${target}' is a ${targetColumn.kind} column` +
+        (targetColumn.top?.length ? ` (e.g. ${targetColumn.top.slice(0, 3).map((t) => `'${t.value}'`).join(', ')})` : '') +
+        '; use task: classification or a numeric column.');
+    } else if (task === 'classification' && targetColumn.kind === 'numeric' && targetColumn.distinct > CLASSIFICATION_MAX_CLASSES) {
+      add(['data', 'target'], 'warning', 'task-target-mismatch',
+        `Classification on '${target}', a continuous column with ${targetColumn.distinct} distinct values, makes ${targetColumn.distinct} classes; ` +
+        'did you mean task: regression?');
+    }
+  }
+
+  checkRows(raw, data, steps, profile, add);
+  return out;
+}
+
+type Add = (path: SpecPath, severity: SpecDiagnostic['severity'], code: string, message: string, fixes?: SpecFix[]) => void;
+
+/** Names the lag steps make (every step's, wherever it sits: the engine adds them before the model reads any). */
+function generatedNames(steps: unknown[]): string[] {
+  const names: string[] = [];
+  for (const step of steps) {
+    const lags = isMapValue(step) && isMapValue(step.lags) ? step.lags : undefined;
+    const column = str(lags?.column);
+    const count = num(lags?.count);
+    if (column === undefined || count === undefined || !Number.isInteger(count) || count < 1) continue;
+    for (let k = 1; k <= Math.min(count, 1000); k++) names.push(lagFeatureName(column, k));
+  }
+  return names;
+}
+
+function columnRefs(data: Raw, steps: unknown[]): ColumnRef[] {
+  const refs: ColumnRef[] = [];
+  const ref = (path: SpecPath, v: unknown, role: string, allowGenerated = false): void => {
+    const name = str(v);
+    if (name !== undefined) refs.push({ path, name, role, allowGenerated });
+  };
+  ref(['data', 'target'], data.target, 'target');
+  if (Array.isArray(data.filter)) data.filter.forEach((f, i) => { if (isMapValue(f)) ref(['data', 'filter', i, 'column'], f.column, 'filter'); });
+  if (isMapValue(data.sort)) ref(['data', 'sort', 'column'], data.sort.column, 'sort');
+  if (Array.isArray(data.features)) data.features.forEach((f, i) => ref(['data', 'features', i], f, 'feature', true));
+  steps.forEach((step, i) => {
+    if (!isMapValue(step)) return;
+    if (isMapValue(step.lags)) {
+      ref(['preprocessing', i, 'lags', 'column'], step.lags.column, 'lags');
+      ref(['preprocessing', i, 'lags', 'group_by'], step.lags.group_by, 'group_by');
+    }
+    if (isMapValue(step.standardize) && Array.isArray(step.standardize.columns)) {
+      step.standardize.columns.forEach((c, j) => ref(['preprocessing', i, 'standardize', 'columns', j], c, 'standardize', true));
+    }
+  });
+  return refs;
+}
+
+/** Up to `k` names nearest to `word` by edit distance (case-insensitive), within a distance that still reads as a typo. */
+export function nearestNames(word: string, candidates: readonly string[], k: number): string[] {
+  const w = word.toLowerCase();
+  const limit = Math.max(2, Math.ceil(w.length / 2));
+  return candidates
+    .map((c, i) => ({ c, i, d: editDistance(w, c.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .slice(0, k)
+    .map((x) => x.c);
+}
+
+/** 'price_lag1…price_lag10' per lag step. */
+function lagRanges(steps: unknown[]): string {
+  return steps.flatMap((step) => {
+    const lags = isMapValue(step) && isMapValue(step.lags) ? step.lags : undefined;
+    const column = str(lags?.column);
+    const count = num(lags?.count);
+    if (column === undefined || count === undefined || !Number.isInteger(count) || count < 1) return [];
+    return [count === 1 ? lagFeatureName(column, 1) : `${lagFeatureName(column, 1)}…${lagFeatureName(column, count)}`];
+  }).join(', ');
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 12).join(', ');
+  return names.length > 12 ? `${shown}, … (${names.length} in all)` : shown;
+}
+
+function checkHyperparameters(raw: Raw, add: Add): void {
+  const training = isMapValue(raw.training) ? raw.training : {};
+  const lr = num(training.learning_rate);
+  if (lr !== undefined && lr > LEARNING_RATE_WARN) {
+    add(['training', 'learning_rate'], 'warning', 'learning-rate-high',
+      `A learning rate of ${lr} is above ${LEARNING_RATE_WARN}: gradient steps this large usually make the loss diverge (NaN); try 0.001 to 0.01.`);
+  }
+  const epochs = num(training.epochs);
+  if (epochs !== undefined && epochs > EPOCHS_WARN) {
+    add(['training', 'epochs'], 'warning', 'epochs-high',
+      `${epochs} epochs is above ${EPOCHS_WARN}: training will be slow and likely over-fit; watch the validation loss.`);
+  }
+}
+
+function checkExplainers(raw: Raw, add: Add): void {
+  const model = isMapValue(raw.model) ? str(raw.model.type) : undefined;
+  if (model === undefined || !Array.isArray(raw.explanation)) return;
+  raw.explanation.forEach((step, i) => {
+    if (!isMapValue(step)) return;
+    for (const method of Object.keys(step)) {
+      const why = explainerFits(method, model);
+      if (why) add(['explanation', i, method], 'error', 'explainer-model-mismatch', why);
+    }
+  });
+}
+
+/** Row counts: lags that leave no rows, a split with an empty part, a batch larger than the training part. */
+function checkRows(raw: Raw, data: Raw, steps: unknown[], profile: DataProfile, add: Add): void {
+  let rows = filteredRows(data, profile);
+  if (rows === undefined) return;
+  const afterFilter = rows.length;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    const lags = isMapValue(step) && isMapValue(step.lags) ? step.lags : undefined;
+    if (!lags) continue;
+    const count = num(lags.count);
+    if (count === undefined || !Number.isInteger(count) || count < 1) return;
+    const groupBy = str(lags.group_by);
+    const g = groupBy !== undefined ? profile.columns.findIndex((c) => c.name === groupBy) : -1;
+    // An unknown column is reported as such; counting rows for it would only add noise.
+    if ((groupBy !== undefined && g < 0) || !profile.columns.some((c) => c.name === lags.column)) return;
+    const seen = new Map<string, number>();
+    const kept: number[] = [];
+    for (const r of rows) {
+      const key = g >= 0 ? profile.cells[r]![g]! : '';
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      if (n >= count) kept.push(r);
+    }
+    if (!kept.length && rows.length) {
+      const per = g >= 0 ? ` per '${groupBy}' group (the largest has ${Math.max(...seen.values())})` : '';
+      add(['preprocessing', i, 'lags', 'count'], 'error', 'lags-exceed-rows',
+        `${count} lags need more than ${count} rows${per}, but ${rows.length !== afterFilter ? 'earlier lags leave' : afterFilter === profile.rows ? 'the data has' : 'the filter keeps'} ${rows.length}: no row keeps a full history.`);
+      return;
+    }
+    rows = kept;
+  }
+  const n = rows.length;
+  let splitIndex = -1;
+  steps.forEach((s, i) => { if (isMapValue(s) && 'split' in s) splitIndex = i; });
+  const split = splitIndex >= 0 && isMapValue((steps[splitIndex] as Raw).split) ? (steps[splitIndex] as Raw).split as Raw : {};
+  const fraction = num(split.validation) ?? 0.2;
+  if (!(fraction > 0 && fraction < 1)) return;
+  const splitPath: SpecPath = splitIndex >= 0 ? (split.validation !== undefined ? ['preprocessing', splitIndex, 'split', 'validation'] : ['preprocessing', splitIndex, 'split']) : ['data', 'target'];
+  if (n < 2) {
+    add(splitPath, 'error', 'split-no-data',
+      `Only ${n} row${n === 1 ? '' : 's'} ${n === afterFilter ? 'match' : 'remain after the lags'}${afterFilter !== profile.rows ? ' the filter' : ''}: a training and a validation part need at least 2.`);
+    return;
+  }
+  const exact = Math.round(n * fraction);
+  const nValidation = Math.min(n - 1, Math.max(1, exact));
+  if (splitIndex >= 0 && (exact === 0 || exact === n)) {
+    add(splitPath, 'warning', 'split-rounds-to-zero',
+      `A validation fraction of ${fraction} of ${n} rows leaves ${exact === 0 ? 'no validation' : 'no training'} rows; the split will use ${exact === 0 ? 1 : n - 1} instead.`);
+  }
+  const training = isMapValue(raw.training) ? raw.training : {};
+  const batch = num(training.batch_size);
+  const nTrain = n - nValidation;
+  if (batch !== undefined && batch > nTrain) {
+    add(['training', 'batch_size'], 'warning', 'batch-exceeds-training',
+      `A batch of ${batch} rows is larger than the training part (${nTrain} rows): every step is one full batch of ${nTrain}.`);
+  }
+}
+
+/** Row indices that pass `data.filter` (all rows without one); undefined when a filter names an unknown column. */
+function filteredRows(data: Raw, profile: DataProfile): number[] | undefined {
+  const all = profile.cells.map((_, i) => i);
+  if (!Array.isArray(data.filter)) return all;
+  const tests: { col: number; value: string }[] = [];
+  for (const f of data.filter) {
+    if (!isMapValue(f)) return undefined;
+    const col = profile.columns.findIndex((c) => c.name === f.column);
+    const eq = f.equals;
+    if (col < 0 || !(typeof eq === 'string' || typeof eq === 'number' || typeof eq === 'boolean')) return undefined;
+    tests.push({ col, value: String(eq).trim() });
+  }
+  return all.filter((r) => tests.every((t) => profile.cells[r]![t.col] === t.value));
+}
