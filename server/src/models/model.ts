@@ -55,8 +55,15 @@ export interface LinearStructure {
   weights: number[][];
   /** [n_outputs_linear] */
   intercepts: number[];
-  /** How the linear scores become `predict`'s outputs. */
+  /**
+   * How the linear scores s = W x + b become `predict`'s outputs: identity (regression, one output);
+   * logistic (binary: one score for the SECOND class, outputs [1 − σ(s), σ(s)]); softmax (one score per class);
+   * platt (linear SVM: per score P = 1 / (1 + exp(A·s + B)) with `platt[k]`; binary → [1 − P, P], one-vs-rest →
+   * the P's normalized to sum 1).
+   */
   link: 'identity' | 'logistic' | 'softmax' | 'platt';
+  /** Platt's A and B per score, when link = platt. */
+  platt?: { a: number; b: number }[];
 }
 
 export interface LinearModel extends DifferentiableModel {

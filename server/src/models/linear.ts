@@ -1,0 +1,219 @@
+/**
+ * Linear models as glass-box references: least squares with an optional ridge penalty, and logistic regression
+ * with an L2 penalty (binary, or multinomial softmax for several classes), plus the fitted wrapper shared with
+ * the linear SVM. The link functions are documented on `LinearStructure` in `model.ts`.
+ */
+import { lbfgs } from './lbfgs';
+import type { LinearModel, LinearStructure, ModelTask } from './model';
+import { plattProbability } from './platt';
+
+type Family = LinearModel['family'];
+
+function sigmoid(z: number): number { return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)); }
+
+function checkMatrix(who: string, x: readonly (readonly number[])[], n?: number): number {
+  if (x.length === 0) throw new Error(`${who}: no rows`);
+  if (n !== undefined && n !== x.length) throw new Error(`${who}: ${x.length} rows but ${n} targets`);
+  const d = x[0]!.length;
+  if (d === 0) throw new Error(`${who}: no features`);
+  x.forEach((row, i) => {
+    if (row.length !== d) throw new Error(`${who}: row ${i} has ${row.length} values, expected ${d}`);
+    row.forEach((v, j) => { if (!Number.isFinite(v)) throw new Error(`${who}: row ${i}, feature ${j} is ${v}, not a finite number`); });
+  });
+  return d;
+}
+
+/** A fitted linear model (regression, logistic regression or linear SVM) in `LinearStructure` form. */
+export class LinearFitted implements LinearModel {
+  readonly nFeatures: number;
+  constructor(readonly family: Family, readonly task: ModelTask, readonly outputs: readonly string[], readonly linear: LinearStructure) {
+    this.nFeatures = linear.weights[0]!.length;
+  }
+
+  /** Linear scores s = W x + b: x [n_samples, n_features] → [n_samples, n_scores]. */
+  scores(x: readonly (readonly number[])[]): number[][] {
+    const { weights, intercepts } = this.linear;
+    return x.map((row, r) => {
+      if (row.length !== this.nFeatures) throw new Error(`${this.family}: row ${r} has ${row.length} values, expected ${this.nFeatures}`);
+      return weights.map((w, k) => { let s = intercepts[k]!; for (let j = 0; j < w.length; j++) s += w[j]! * row[j]!; return s; });
+    });
+  }
+
+  private outputsOf(s: number[]): number[] {
+    switch (this.linear.link) {
+      case 'identity': return s;
+      case 'logistic': { const p = sigmoid(s[0]!); return [1 - p, p]; }
+      case 'softmax': {
+        const m = Math.max(...s);
+        const e = s.map((v) => Math.exp(v - m));
+        const z = e.reduce((a, b) => a + b, 0);
+        return e.map((v) => v / z);
+      }
+      case 'platt': {
+        const p = s.map((v, k) => plattProbability(this.linear.platt![k]!, v));
+        if (p.length === 1) return [1 - p[0]!, p[0]!];
+        const z = p.reduce((a, b) => a + b, 0);
+        return p.map((v) => v / z);
+      }
+    }
+  }
+
+  async predict(x: readonly (readonly number[])[]): Promise<number[][]> { return this.predictSync(x); }
+
+  /** Synchronous `predict`: x [n_samples, n_features] → [n_samples, n_outputs]. */
+  predictSync(x: readonly (readonly number[])[]): number[][] { return this.scores(x).map((s) => this.outputsOf(s)); }
+
+  /**
+   * The predicted class index per row: argmax of the scores (the SVM's decision function, one-vs-rest; for a
+   * single score its sign), which for logistic links equals the argmax of the probabilities.
+   */
+  predictClass(x: readonly (readonly number[])[]): number[] {
+    if (this.task !== 'classification') throw new Error(`${this.family}: predictClass needs a classification model`);
+    return this.scores(x).map((s) => (s.length === 1 ? (s[0]! > 0 ? 1 : 0) : s.indexOf(Math.max(...s))));
+  }
+
+  async gradient(x: readonly (readonly number[])[], output: number): Promise<number[][]> { return this.gradientSync(x, output); }
+
+  /** ∂ output / ∂ x per row, analytically: x [n_samples, n_features] → [n_samples, n_features]. */
+  gradientSync(x: readonly (readonly number[])[], output: number): number[][] {
+    if (!(Number.isInteger(output) && output >= 0 && output < this.outputs.length)) throw new Error(`${this.family}: no output ${output}; it has ${this.outputs.length}`);
+    const W = this.linear.weights;
+    const d = this.nFeatures;
+    const combo = (coef: number[]): number[] => {
+      const g = new Array<number>(d).fill(0);
+      coef.forEach((c, k) => { if (c !== 0) for (let j = 0; j < d; j++) g[j] = g[j]! + c * W[k]![j]!; });
+      return g;
+    };
+    return this.scores(x).map((s) => {
+      switch (this.linear.link) {
+        case 'identity': return [...W[output]!];
+        case 'logistic': { const p = sigmoid(s[0]!); return combo([(output === 1 ? 1 : -1) * p * (1 - p)]); }
+        case 'softmax': {
+          const p = this.outputsOf(s);
+          return combo(p.map((pk, k) => p[output]! * ((k === output ? 1 : 0) - pk)));
+        }
+        case 'platt': {
+          const P = s.map((v, k) => plattProbability(this.linear.platt![k]!, v));
+          const dP = P.map((pk, k) => -this.linear.platt![k]!.a * pk * (1 - pk)); // ∂P_k/∂s_k
+          if (P.length === 1) return combo([(output === 1 ? 1 : -1) * dP[0]!]);
+          const Z = P.reduce((a, b) => a + b, 0);
+          // q_o = P_o / Z → ∂q_o/∂s_k = (δ_ok·dP_k·Z − P_o·dP_k) / Z²
+          return combo(dP.map((dk, k) => ((k === output ? Z : 0) - P[output]!) * dk / (Z * Z)));
+        }
+      }
+    });
+  }
+}
+
+/** Solves A w = b for a symmetric positive definite A [d][d] by Cholesky. @returns undefined when A is not SPD. */
+function choleskySolve(A: number[][], b: number[]): number[] | undefined {
+  const d = b.length;
+  const L = A.map(() => new Array<number>(d).fill(0));
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i]![j]!;
+      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!;
+      if (i === j) {
+        if (!(s > 1e-12 * Math.max(1, Math.abs(A[i]![i]!)))) return undefined;
+        L[i]![i] = Math.sqrt(s);
+      } else L[i]![j] = s / L[j]![j]!;
+    }
+  }
+  const z = new Array<number>(d).fill(0);
+  for (let i = 0; i < d; i++) { let s = b[i]!; for (let k = 0; k < i; k++) s -= L[i]![k]! * z[k]!; z[i] = s / L[i]![i]!; }
+  const w = new Array<number>(d).fill(0);
+  for (let i = d - 1; i >= 0; i--) { let s = z[i]!; for (let k = i + 1; k < d; k++) s -= L[k]![i]! * w[k]!; w[i] = s / L[i]![i]!; }
+  return w;
+}
+
+/**
+ * Least squares, optionally ridge: minimizes ‖y − Xw − b‖² + α‖w‖² (the intercept b is not penalized), by the
+ * normal equations on centered data solved with Cholesky (as scikit-learn's `Ridge(solver="cholesky")`).
+ * @param x [n_samples, n_features]; y [n_samples]; alpha >= 0.
+ * @throws Error on bad input, or when the features are collinear and alpha = 0 (set a ridge alpha > 0).
+ */
+export function fitLinearRegression(x: readonly (readonly number[])[], y: readonly number[], target: string, alpha = 0): LinearFitted {
+  const d = checkMatrix('linear regression', x, y.length);
+  if (!(alpha >= 0)) throw new Error(`linear regression: alpha must be >= 0, not ${alpha}`);
+  y.forEach((v, i) => { if (!Number.isFinite(v)) throw new Error(`linear regression: target of row ${i} is ${v}`); });
+  const n = x.length;
+  const mx = new Array<number>(d).fill(0);
+  x.forEach((r) => r.forEach((v, j) => { mx[j] = mx[j]! + v / n; }));
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  const A = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  const b = new Array<number>(d).fill(0);
+  x.forEach((r, i) => {
+    const c = r.map((v, j) => v - mx[j]!);
+    for (let j = 0; j < d; j++) { b[j] = b[j]! + c[j]! * (y[i]! - my); for (let k = 0; k <= j; k++) A[j]![k] = A[j]![k]! + c[j]! * c[k]!; }
+  });
+  for (let j = 0; j < d; j++) { A[j]![j] = A[j]![j]! + alpha; for (let k = 0; k < j; k++) A[k]![j] = A[j]![k]!; }
+  const w = choleskySolve(A, b);
+  if (!w) throw new Error('linear regression: the features are collinear (or constant), so least squares has no unique solution; set a ridge alpha > 0 or drop features');
+  const intercept = my - w.reduce((s, wj, j) => s + wj * mx[j]!, 0);
+  return new LinearFitted('linear_regression', 'regression', [target], { weights: [w], intercepts: [intercept], link: 'identity' });
+}
+
+export interface LogisticOptions {
+  /** Inverse regularization strength C > 0 (scikit-learn's): minimizes ½‖W‖² + C·Σ log-loss. Default 1. */
+  C?: number;
+  maxIterations?: number;
+}
+
+/**
+ * L2-penalized logistic regression by L-BFGS, as scikit-learn's `LogisticRegression(solver="lbfgs")`: for two
+ * classes one weight vector (the second class's log-odds), for more the multinomial (softmax) model with one
+ * vector per class; intercepts are not penalized.
+ * @param y class indices [n_samples] into `classes`.
+ * @throws Error on bad input or when L-BFGS does not converge.
+ */
+export function fitLogisticRegression(x: readonly (readonly number[])[], y: readonly number[], classes: readonly string[], options: LogisticOptions = {}): LinearFitted {
+  const d = checkMatrix('logistic regression', x, y.length);
+  const C = options.C ?? 1;
+  if (!(C > 0)) throw new Error(`logistic regression: C must be > 0, not ${C}`);
+  const K = classes.length;
+  if (K < 2) throw new Error('logistic regression: needs at least 2 classes');
+  y.forEach((v, i) => { if (!(Number.isInteger(v) && v >= 0 && v < K)) throw new Error(`logistic regression: row ${i} has class ${v}, not in 0 … ${K - 1}`); });
+  const S = K === 2 ? 1 : K; // number of score vectors
+  const P = d + 1; // weights then intercept, per score
+  const n = x.length;
+  // Objective divided by C·n (same minimizer, better scaled): mean log-loss + ‖W‖² / (2·C·n).
+  const reg = 1 / (C * n);
+  const fg = (theta: Float64Array, g: Float64Array): number => {
+    g.fill(0);
+    let f = 0;
+    const s = new Float64Array(S);
+    for (let i = 0; i < n; i++) {
+      const row = x[i]!;
+      for (let k = 0; k < S; k++) { let v = theta[k * P + d]!; for (let j = 0; j < d; j++) v += theta[k * P + j]! * row[j]!; s[k] = v; }
+      const resid = new Float64Array(S); // ∂loss/∂s_k
+      if (S === 1) {
+        const t = y[i] === 1 ? 1 : 0;
+        const z = s[0]!;
+        f += z >= 0 ? (1 - t) * z + Math.log1p(Math.exp(-z)) : -t * z + Math.log1p(Math.exp(z));
+        resid[0] = sigmoid(z) - t;
+      } else {
+        let m = -Infinity;
+        for (let k = 0; k < S; k++) m = Math.max(m, s[k]!);
+        let z = 0;
+        for (let k = 0; k < S; k++) z += Math.exp(s[k]! - m);
+        const lse = m + Math.log(z);
+        f += lse - s[y[i]!]!;
+        for (let k = 0; k < S; k++) resid[k] = Math.exp(s[k]! - lse) - (k === y[i] ? 1 : 0);
+      }
+      for (let k = 0; k < S; k++) {
+        const r = resid[k]! / n;
+        if (r === 0) continue;
+        for (let j = 0; j < d; j++) g[k * P + j] = g[k * P + j]! + r * row[j]!;
+        g[k * P + d] = g[k * P + d]! + r;
+      }
+    }
+    f /= n;
+    for (let k = 0; k < S; k++) for (let j = 0; j < d; j++) { const w = theta[k * P + j]!; f += 0.5 * reg * w * w; g[k * P + j] = g[k * P + j]! + reg * w; }
+    return f;
+  };
+  const res = lbfgs(fg, new Float64Array(S * P), { gtol: 1e-10, maxIterations: options.maxIterations ?? 5000 });
+  if (!res.converged && res.gradientNorm > 1e-6) throw new Error(`logistic regression did not converge (gradient ${res.gradientNorm.toExponential(2)} after ${res.iterations} iterations); standardize the features`);
+  const weights = Array.from({ length: S }, (_, k) => Array.from(res.x.subarray(k * P, k * P + d)));
+  const intercepts = Array.from({ length: S }, (_, k) => res.x[k * P + d]!);
+  return new LinearFitted('logistic_regression', 'classification', [...classes], { weights, intercepts, link: S === 1 ? 'logistic' : 'softmax' });
+}

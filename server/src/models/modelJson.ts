@@ -1,0 +1,101 @@
+/**
+ * Trees and linear models as documented JSON files (`model.json` in a run's `model/` folder; MLPs use the
+ * TensorFlow.js LayersModel format instead, see `modelFiles.ts`).
+ *
+ * Format `xai-pipelines/model`, version 1:
+ * ```
+ * { "format": "xai-pipelines/model", "formatVersion": 1,
+ *   "family": "decision_tree" | "linear_svm" | "linear_regression" | "logistic_regression",
+ *   "task": "regression" | "classification", "nFeatures": d, "features": [names] (optional),
+ *   "outputs": [target name] or [class labels],
+ *   "tree": { "nodes": [TreeNode…] }, "params": TreeParams            (decision_tree)
+ *   "linear": LinearStructure, "params": {…training settings}          (linear families) }
+ * ```
+ * TreeNode and LinearStructure are documented in `model.ts`. Numbers are written with JavaScript's shortest
+ * round-trip form, so a loaded model predicts bit-for-bit what the saved one did.
+ */
+import { readFileSync } from 'node:fs';
+import { writeFileDurable } from '../data/durableWrite';
+import { LinearFitted } from './linear';
+import type { LinearStructure, ModelTask, TreeStructure } from './model';
+import { DecisionTree, type TreeParams } from './tree';
+
+export const MODEL_JSON_FORMAT = 'xai-pipelines/model';
+export const MODEL_JSON_VERSION = 1;
+
+export type JsonModel = DecisionTree | LinearFitted;
+
+export interface ModelJson {
+  format: typeof MODEL_JSON_FORMAT;
+  formatVersion: number;
+  family: JsonModel['family'];
+  task: ModelTask;
+  nFeatures: number;
+  features?: string[];
+  outputs: string[];
+  tree?: TreeStructure;
+  linear?: LinearStructure;
+  params?: object;
+}
+
+/** The JSON object of a tree or linear model; `features` names the inputs when known. */
+export function modelToJson(model: JsonModel, features?: readonly string[], params?: object): ModelJson {
+  const base: ModelJson = {
+    format: MODEL_JSON_FORMAT, formatVersion: MODEL_JSON_VERSION, family: model.family, task: model.task, nFeatures: model.nFeatures,
+    ...(features ? { features: [...features] } : {}), outputs: [...model.outputs],
+  };
+  return model instanceof DecisionTree
+    ? { ...base, tree: model.tree, params: model.params }
+    : { ...base, linear: model.linear, ...(params ? { params } : {}) };
+}
+
+/** Writes the model as JSON to `path` (durably: written, then flushed). */
+export function saveModelJson(path: string, model: JsonModel, features?: readonly string[], params?: object): void {
+  writeFileDurable(path, `${JSON.stringify(modelToJson(model, features, params), null, 1)}\n`);
+}
+
+/**
+ * A model from its JSON object.
+ * @throws Error saying what is wrong (format, version, family, missing or malformed structure), prefixed by `where`.
+ */
+export function modelFromJson(json: unknown, where = 'model JSON'): JsonModel {
+  const j = json as Partial<ModelJson> | null;
+  const fail = (why: string): never => { throw new Error(`${where}: ${why}`); };
+  if (typeof j !== 'object' || j === null) return fail('not a JSON object');
+  if (j.format !== MODEL_JSON_FORMAT) return fail(`format is ${JSON.stringify(j.format)}, expected "${MODEL_JSON_FORMAT}"`);
+  if (j.formatVersion !== MODEL_JSON_VERSION) return fail(`formatVersion ${String(j.formatVersion)} is not supported (this build reads ${MODEL_JSON_VERSION})`);
+  if (j.task !== 'regression' && j.task !== 'classification') return fail(`task ${JSON.stringify(j.task)} is unknown`);
+  if (!Array.isArray(j.outputs) || j.outputs.length === 0) return fail('outputs missing');
+  if (!Number.isInteger(j.nFeatures) || j.nFeatures! < 1) return fail('nFeatures missing');
+  if (j.family === 'decision_tree') {
+    const nodes = j.tree?.nodes;
+    if (!Array.isArray(nodes) || nodes.length === 0) return fail('tree.nodes missing');
+    nodes.forEach((n, i) => {
+      const ok = n && Number.isInteger(n.feature) && typeof n.threshold === 'number' && Number.isInteger(n.left) && Number.isInteger(n.right) &&
+        Array.isArray(n.value) && n.left < nodes.length && n.right < nodes.length && n.feature < j.nFeatures! &&
+        (n.left < 0 ? n.right < 0 : n.left > 0 && n.right > 0 && n.feature >= 0);
+      if (!ok) fail(`tree node ${i} is malformed`);
+    });
+    return new DecisionTree(j.task, j.nFeatures!, j.outputs, { nodes }, j.params as TreeParams);
+  }
+  if (j.family === 'linear_svm' || j.family === 'linear_regression' || j.family === 'logistic_regression') {
+    const l = j.linear;
+    if (!l || !Array.isArray(l.weights) || !Array.isArray(l.intercepts) || l.weights.length !== l.intercepts.length || l.weights.length === 0) return fail('linear.weights/intercepts missing');
+    if (l.weights.some((w) => !Array.isArray(w) || w.length !== j.nFeatures)) return fail(`every weight row must have nFeatures = ${j.nFeatures} values`);
+    if (!['identity', 'logistic', 'softmax', 'platt'].includes(l.link)) return fail(`link ${JSON.stringify(l.link)} is unknown`);
+    if (l.link === 'platt' && (!Array.isArray(l.platt) || l.platt.length !== l.weights.length)) return fail('link platt needs one {a, b} per weight row');
+    return new LinearFitted(j.family, j.task, j.outputs, l);
+  }
+  return fail(`family ${JSON.stringify(j.family)} is not stored as JSON (an MLP is a LayersModel folder)`);
+}
+
+/** Reads a model saved by `saveModelJson`. @throws Error naming the file when it is unreadable or malformed. */
+export function loadModelJson(path: string): JsonModel {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the model ${path}: ${(e as Error).message}`);
+  }
+  return modelFromJson(json, path);
+}
