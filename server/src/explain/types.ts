@@ -29,6 +29,8 @@ export interface AttributionResult {
    * Absent where the method has no such property (gradient × input off a linear model, saliency).
    */
   gaps?: number[];
+  /** gaps / |f(x) − reference| per sample, where that difference is not ~0 (integrated gradients). */
+  relativeGaps?: number[];
   /** Rows the model predicted (gradient rows count too); 0 for methods that read the model's structure only. */
   evaluations: number;
   /** Method-specific notes (exact vs sampled, number of coalitions, steps, background size…). */
