@@ -26,6 +26,24 @@ export interface RegressionMetrics {
   r2: number;
 }
 
+/** Classification metrics; precision, recall and F1 are macro averages over the classes. */
+export interface ClassificationMetrics {
+  /** Fraction of rows whose predicted class (argmax) is the true one. */
+  accuracy: number;
+  /** Mean over classes of the recall (insensitive to class imbalance). */
+  balancedAccuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Area under the ROC curve: binary, or one-vs-rest macro average; null when a class has no validation row. */
+  rocAuc: number | null;
+  /** Mean cross-entropy of the predicted probabilities (natural log, probabilities clipped to [1e-15, 1 − 1e-15]). */
+  logLoss: number;
+  /** confusion[i][j]: rows of true class i predicted as class j, in `classes` order. */
+  confusion: number[][];
+  classes: string[];
+}
+
 export interface FeatureImportance {
   feature: string;
   /** Mean increase of the metric over the repeats when this feature is permuted (target units for rmse/mae). */

@@ -132,6 +132,31 @@ def regression_cases():
                      'root': {'feature': features[tree.tree_.feature[0]], 'threshold': float(tree.tree_.threshold[0])}}}
 
 
+def metrics_cases():
+    """Classification metrics of fixed predictions: the inputs are stored too, so tests recompute them."""
+    from sklearn import metrics as M
+    cases = []
+    rng = np.random.RandomState(3)
+    for n_classes, n in ((2, 40), (3, 60)):
+        y = rng.randint(0, n_classes, size=n)
+        logits = rng.normal(size=(n, n_classes)) + 1.5 * np.eye(n_classes)[y]
+        logits[:4] = logits[0]  # ties in the scores
+        p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        pred = p.argmax(axis=1)
+        auc = M.roc_auc_score(y, p[:, 1]) if n_classes == 2 else M.roc_auc_score(y, p, multi_class='ovr', average='macro')
+        cases.append({'nClasses': n_classes, 'yTrue': y.tolist(), 'probabilities': p.tolist(),
+                      'accuracy': M.accuracy_score(y, pred), 'balancedAccuracy': M.balanced_accuracy_score(y, pred),
+                      'precision': M.precision_score(y, pred, average='macro', zero_division=0),
+                      'recall': M.recall_score(y, pred, average='macro', zero_division=0),
+                      'f1': M.f1_score(y, pred, average='macro', zero_division=0),
+                      'rocAuc': auc, 'logLoss': M.log_loss(y, p, labels=list(range(n_classes))),
+                      'confusion': M.confusion_matrix(y, pred, labels=list(range(n_classes))).tolist()})
+    yt = np.array([3.0, -0.5, 2.0, 7.0, 100.0])
+    yp = np.array([2.5, 0.0, 2.0, 8.0, 90.0])
+    return {'classification': cases,
+            'mape': {'yTrue': yt.tolist(), 'yPred': yp.tolist(), 'value': M.mean_absolute_percentage_error(yt, yp)}}
+
+
 def main():
     result = {
         'generatedBy': 'scripts/reference/models.py',
@@ -141,6 +166,7 @@ def main():
         'linear': linear_cases(),
         'multinomial': multinomial_case(),
         'regression': regression_cases(),
+        'metrics': metrics_cases(),
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w') as f:
