@@ -1,0 +1,62 @@
+/**
+ * What the editor features learn from the data a spec points at: the columns for completion (with their type and
+ * statistics), the folders near the spec for `data.source`, and a column's statistics for hover. Reads the spec
+ * leniently (half-typed text still names its source) and the CSV through the cached profile.
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { Position, Range } from '../../../protocol/protocol';
+import { resolveDataPath } from './check';
+import { valueRole } from './columnPaths';
+import type { CompletionData } from './complete';
+import { columnOf, dataProfile, describeColumn, isProfile, type DataProfile } from './dataProfile';
+import { scalarAt } from './locate';
+
+/** `data.source` of a spec's text, read leniently (a syntax error elsewhere does not hide it). */
+export function sourceOf(text: string): string | undefined {
+  try {
+    const raw = parseDocument(text).toJS({ maxAliasCount: 100 }) as { data?: { source?: unknown } } | null;
+    const source = raw?.data?.source;
+    if (typeof source === 'string' && source) return source;
+  } catch { /* fall through to the line scan */ }
+  const m = /^\s+source:[ \t]+["']?([^"'#\s]+)/m.exec(text);
+  return m?.[1];
+}
+
+/** The profile of the data a spec's text points at, or undefined (no source, unreadable file). */
+export function profileForText(text: string, specPath: string): DataProfile | undefined {
+  const source = sourceOf(text);
+  if (!source) return undefined;
+  const p = dataProfile(resolveDataPath(specPath, source));
+  return isProfile(p) ? p : undefined;
+}
+
+/** Completion's view of the data and the file system around the spec at `specPath`. */
+export function completionData(text: string, specPath: string): CompletionData {
+  const profile = profileForText(text, specPath);
+  const specDir = dirname(specPath);
+  return {
+    columns: profile?.columns.map((c) => ({ name: c.name, detail: `${c.kind} column`, documentation: describeColumn(c, profile.rows).join('\n\n') })),
+    listDir: (dir) => {
+      try {
+        return readdirSync(resolve(specDir, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/**
+ * Hover on a column name (target, features, filter, sort, lags): its type, missing share, min/mean/max or top
+ * categories, as Markdown lines; undefined when the position is not on a known column.
+ */
+export function columnHover(text: string, position: Position, specPath: string): { markdown: string; range: Range } | undefined {
+  const at = scalarAt(text, position);
+  if (!at || !valueRole(at.path) || valueRole(at.path) === 'source') return undefined;
+  const profile = profileForText(text, specPath);
+  const column = profile ? columnOf(profile, at.value) : undefined;
+  if (!profile || !column) return undefined;
+  return { markdown: describeColumn(column, profile.rows).join('\n\n'), range: at.range };
+}
