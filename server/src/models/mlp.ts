@@ -13,32 +13,68 @@ import { permutation, seededRandom } from '../data/random';
 import type { MlpModelSpec, TrainingSpec } from '../spec/types';
 import { fileLoadHandler, fileSaveHandler } from './modelFiles';
 
+/** Options beyond the spec's layers: classification head, dropout and L2 weight decay. */
+export interface MlpBuildOptions {
+  /** Classification with this many classes (>= 2): a softmax output unit per class (binary included). */
+  nClasses?: number;
+  /** Dropout rate in [0, 1) after each hidden layer (Srivastava et al. 2014); seeded; off at prediction. */
+  dropout?: number;
+  /** L2 penalty λ on every kernel: λ·Σw² is added to the loss (weight decay). */
+  l2?: number;
+}
+
 /**
- * Builds (uncompiled) the MLP for `nFeatures` inputs: Dense(units, activation) per hidden layer, then Dense(1,
- * linear). Layer i's kernel is initialized with Glorot uniform seeded by `seed + i`.
+ * Builds (uncompiled) the MLP for `nFeatures` inputs: Dense(units, activation) per hidden layer (each followed by
+ * Dropout when `options.dropout` > 0), then Dense(1, linear) for regression or Dense(n_classes, softmax) for
+ * classification. Layer i's kernel is initialized with Glorot uniform seeded by `seed + i`.
+ * @throws Error for a dropout rate outside [0, 1), a negative L2 or fewer than 2 classes.
  */
-export function buildMlp(spec: MlpModelSpec, nFeatures: number, seed: number): tfl.Sequential {
+export function buildMlp(spec: MlpModelSpec, nFeatures: number, seed: number, options: MlpBuildOptions = {}): tfl.Sequential {
+  const { nClasses, dropout = 0, l2 = 0 } = options;
+  if (!(dropout >= 0 && dropout < 1)) throw new Error(`mlp: dropout must be in [0, 1), not ${dropout}`);
+  if (!(l2 >= 0)) throw new Error(`mlp: l2 must be >= 0, not ${l2}`);
+  if (nClasses !== undefined && !(Number.isInteger(nClasses) && nClasses >= 2)) throw new Error(`mlp: classification needs at least 2 classes, not ${nClasses}`);
   const model = tfl.sequential({ name: 'mlp' });
-  const layers = [...spec.hidden_layers, { units: 1, activation: spec.output_activation ?? 'linear' }];
+  const output = nClasses ? { units: nClasses, activation: 'softmax' as const } : { units: 1, activation: spec.output_activation ?? 'linear' };
+  const layers = [...spec.hidden_layers, output];
   layers.forEach((layer, i) => {
+    const hidden = i < spec.hidden_layers.length;
     model.add(tfl.layers.dense({
       units: layer.units,
       activation: layer.activation,
       inputShape: i === 0 ? [nFeatures] : undefined,
       kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + i }),
       biasInitializer: 'zeros',
-      name: i < spec.hidden_layers.length ? `hidden_${i + 1}` : 'output',
+      kernelRegularizer: l2 > 0 ? tfl.regularizers.l2({ l2 }) : undefined,
+      name: hidden ? `hidden_${i + 1}` : 'output',
     }));
+    if (hidden && dropout > 0) model.add(tfl.layers.dropout({ rate: dropout, seed: seed + 1000 + i, name: `dropout_${i + 1}` }));
   });
   return model;
 }
 
-function optimizerOf(training: TrainingSpec): tf.Optimizer {
+function optimizerOf(training: TrainingSpec, momentum: number): tf.Optimizer {
   switch (training.optimizer) {
     case 'adam': return tf.train.adam(training.learning_rate);
-    case 'sgd': return tf.train.sgd(training.learning_rate);
+    // SGD with (heavy-ball) momentum when momentum > 0 (Polyak 1964; Sutskever et al. 2013).
+    case 'sgd': return momentum > 0 ? tf.train.momentum(training.learning_rate, momentum) : tf.train.sgd(training.learning_rate);
     case 'rmsprop': return tf.train.rmsprop(training.learning_rate);
   }
+}
+
+/** A learning-rate schedule: the rate of epoch e (1-based) from the initial rate r₀. */
+export type LearningRateSchedule =
+  | { kind: 'constant' }
+  /** r₀ · factor^floor((e − 1) / every) */
+  | { kind: 'step'; every: number; factor: number }
+  /** r₀ · rate^(e − 1) */
+  | { kind: 'exponential'; rate: number };
+
+/** The learning rate of epoch `epoch` (1-based) under a schedule. */
+export function scheduledRate(r0: number, schedule: LearningRateSchedule | undefined, epoch: number): number {
+  if (!schedule || schedule.kind === 'constant') return r0;
+  if (schedule.kind === 'step') return r0 * schedule.factor ** Math.floor((epoch - 1) / schedule.every);
+  return r0 * schedule.rate ** (epoch - 1);
 }
 
 /** Number of trainable parameters (weights and biases). */
@@ -49,32 +85,66 @@ export function parameterCount(model: tfl.LayersModel): number {
 export interface TrainOptions {
   /** Called after each epoch with its mean training loss and validation loss (model scale). */
   onEpoch?(record: EpochRecord, epochs: number): void | Promise<void>;
-  /** Validation data in model scale: x [n_val, n_features], y [n_val]. */
+  /** Validation data in model scale: x [n_val, n_features], y [n_val] (class indices for classification). */
   validation?: { x: number[][]; y: number[] };
+  /** Classification: y holds class indices 0 … nClasses−1, trained with categorical cross-entropy (softmax head). */
+  nClasses?: number;
+  /** Per-class loss weights [n_classes] (e.g. `balancedClassWeights`). */
+  classWeight?: number[];
+  /** Momentum of SGD (optimizer sgd only); default 0. */
+  momentum?: number;
+  schedule?: LearningRateSchedule;
+  /**
+   * Stop when the validation loss has not improved by more than `minDelta` for `patience` epochs, and (by default)
+   * restore the weights of the best epoch (Prechelt 1998, "Early stopping — but when?"). Needs `validation`.
+   */
+  earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
+}
+
+/** Class weights n / (k · n_c) (scikit-learn's "balanced"): rare classes weigh more. y: class indices [n]. */
+export function balancedClassWeights(y: readonly number[], nClasses: number): number[] {
+  const counts = new Array<number>(nClasses).fill(0);
+  y.forEach((c) => { counts[c] = counts[c]! + 1; });
+  return counts.map((c) => (c > 0 ? y.length / (nClasses * c) : 0));
+}
+
+function targetTensor(y: readonly number[], nClasses: number | undefined): tf.Tensor2D {
+  if (!nClasses) return tf.tensor2d(y.map((v) => [v]), [y.length, 1]);
+  y.forEach((c, i) => { if (!(Number.isInteger(c) && c >= 0 && c < nClasses)) throw new Error(`mlp: row ${i} has class ${c}, not in 0 … ${nClasses - 1}`); });
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(y as number[], 'int32'), nClasses), 'float32') as tf.Tensor2D);
 }
 
 /**
- * Compiles and trains the model on x [n_samples, n_features] → y [n_samples] (model scale) with the spec's
- * optimizer, learning rate, loss (mse or mae), epochs, batch size and seed.
- * @returns one record per epoch.
+ * Compiles and trains the model on x [n_samples, n_features] → y [n_samples] (model scale; class indices for
+ * classification) with the spec's optimizer, learning rate, loss (mse or mae; categorical cross-entropy for
+ * classification), epochs, batch size and seed, and the options' momentum, schedule, class weights and early stopping.
+ * @returns one record per epoch run (fewer than `epochs` when early stopping ended training).
  * @throws Error when the loss stops being finite (the optimizer diverged), naming the epoch.
  */
 export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[], training: TrainingSpec, options: TrainOptions = {}): Promise<EpochRecord[]> {
   if (x.length === 0) throw new Error('cannot train on no rows');
-  model.compile({ optimizer: optimizerOf(training), loss: training.loss === 'mae' ? 'meanAbsoluteError' : 'meanSquaredError' });
+  const { nClasses, earlyStopping } = options;
+  const optimizer = optimizerOf(training, options.momentum ?? 0);
+  const loss = nClasses ? 'categoricalCrossentropy' : training.loss === 'mae' ? 'meanAbsoluteError' : 'meanSquaredError';
+  model.compile({ optimizer, loss });
   const random = seededRandom(training.seed);
   const nFeatures = x[0]!.length;
   const val = options.validation && options.validation.x.length
-    ? [tf.tensor2d(options.validation.x, [options.validation.x.length, nFeatures]), tf.tensor2d(options.validation.y, [options.validation.y.length, 1])] as [tf.Tensor, tf.Tensor]
+    ? [tf.tensor2d(options.validation.x, [options.validation.x.length, nFeatures]), targetTensor(options.validation.y, nClasses)] as [tf.Tensor, tf.Tensor]
     : undefined;
+  if (earlyStopping && !val) throw new Error('early stopping needs validation rows');
+  const classWeight = options.classWeight ? Object.fromEntries(options.classWeight.map((w, k) => [k, w])) : undefined;
   const history: EpochRecord[] = [];
+  let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
   try {
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
+      // tfjs optimizers read their learningRate field at every step; the schedule sets it per epoch.
+      (optimizer as unknown as { learningRate: number }).learningRate = scheduledRate(training.learning_rate, options.schedule, epoch);
       const order = permutation(x.length, random);
       const xs = tf.tensor2d(order.map((i) => x[i]!), [x.length, nFeatures]);
-      const ys = tf.tensor2d(order.map((i) => [y[i]!]), [y.length, 1]);
+      const ys = targetTensor(order.map((i) => y[i]!), nClasses);
       try {
-        const h = await model.fit(xs, ys, { epochs: 1, batchSize: training.batch_size, shuffle: false, validationData: val, verbose: 0 });
+        const h = await model.fit(xs, ys, { epochs: 1, batchSize: training.batch_size, shuffle: false, validationData: val, verbose: 0, classWeight });
         const loss = Number(h.history.loss?.[0]);
         if (!Number.isFinite(loss)) {
           throw new Error(`training diverged at epoch ${epoch}: the loss is ${loss}; lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
@@ -83,13 +153,21 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
         const record: EpochRecord = valLoss === undefined ? { epoch, loss } : { epoch, loss, valLoss: Number(valLoss) };
         history.push(record);
         await options.onEpoch?.(record, training.epochs);
+        if (earlyStopping && record.valLoss !== undefined) {
+          if (!best || record.valLoss < best.loss - (earlyStopping.minDelta ?? 0)) {
+            best?.weights.forEach((w) => w.dispose());
+            best = { loss: record.valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
+          } else if (epoch - best.epoch >= earlyStopping.patience) break;
+        }
       } finally {
         xs.dispose();
         ys.dispose();
       }
     }
+    if (best && (earlyStopping?.restoreBest ?? true)) model.setWeights(best.weights);
   } finally {
     val?.forEach((t) => t.dispose());
+    best?.weights.forEach((w) => w.dispose());
   }
   return history;
 }
