@@ -13,6 +13,7 @@ import { specCompletions } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
 import { listenFlowGraph } from './flowGraph';
 import { specHover } from './hover';
+import { listenOutline } from './outline';
 import { RunService } from './runs';
 import { specPathOf } from './specDocuments';
 import { invalidateDataProfile } from '../spec/dataProfile';
@@ -30,6 +31,9 @@ connection.onInitialize((): InitializeResult => ({
     hoverProvider: true,
     completionProvider: { resolveProvider: false },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    documentSymbolProvider: true,
+    foldingRangeProvider: true,
+    definitionProvider: true,
   },
   serverInfo: { name: 'xai-pipelines', version: '0.1.0' },
 }));
@@ -41,6 +45,7 @@ connection.onCodeAction(specCodeActions);
 diagnostics.listen();
 runs.listen();
 listenFlowGraph(connection, documents);
+listenOutline(connection, documents);
 // The client watches data files (CSV): a data source that appears, vanishes or changes is re-checked.
 connection.onDidChangeWatchedFiles((p) => {
   // Dropped explicitly: an edit that keeps the size within the mtime's resolution would pass the cache's check.
