@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""Reference values for the explanation engine's tests, from Debian's python3-sklearn (1.2.1).
+
+Writes test/fixtures/sklearn/explain_iris_tree.json: a DecisionTreeClassifier (gini, random_state=0, default
+settings) fitted on examples/data/iris.csv, its `tree_` arrays (value as class fractions), and for each of the
+150 samples the node indices of `decision_path` and the leaf of `apply`. Tests rebuild the same tree from the
+arrays and compare their decision paths node for node.
+
+Run: /usr/bin/python3 scripts/reference/explain.py
+"""
+import csv
+import json
+import os
+
+import numpy as np
+import sklearn
+from sklearn.tree import DecisionTreeClassifier
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def load_iris():
+    with open(os.path.join(ROOT, "examples/data/iris.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    features = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+    x = np.array([[float(r[c]) for c in features] for r in rows])
+    labels = [r["species"] for r in rows]
+    return features, x, labels
+
+
+def main():
+    features, x, labels = load_iris()
+    classes = sorted(set(labels))
+    y = np.array([classes.index(l) for l in labels])
+    tree = DecisionTreeClassifier(random_state=0).fit(x, y)
+    t = tree.tree_
+    value = t.value[:, 0, :]
+    paths = tree.decision_path(x)
+    out = {
+        "generator": "scripts/reference/explain.py",
+        "sklearn": sklearn.__version__,
+        "model": "DecisionTreeClassifier(random_state=0)",
+        "features": features,
+        "classes": classes,
+        "tree": {
+            "children_left": t.children_left.tolist(),
+            "children_right": t.children_right.tolist(),
+            "feature": t.feature.tolist(),
+            "threshold": t.threshold.tolist(),
+            "impurity": t.impurity.tolist(),
+            "n_node_samples": t.n_node_samples.tolist(),
+            "value": (value / value.sum(axis=1, keepdims=True)).tolist(),
+        },
+        "paths": [paths.indices[paths.indptr[i]:paths.indptr[i + 1]].tolist() for i in range(x.shape[0])],
+        "leaves": tree.apply(x).tolist(),
+        "predict_proba": tree.predict_proba(x).tolist(),
+    }
+    path = os.path.join(ROOT, "test/fixtures/sklearn/explain_iris_tree.json")
+    with open(path, "w") as f:
+        json.dump(out, f)
+        f.write("\n")
+    print(f"wrote {path}: {t.node_count} nodes, depth {tree.get_depth()}")
+
+
+if __name__ == "__main__":
+    main()
