@@ -156,3 +156,6 @@ const train = new Table({ style, head: ['worker backend', 'epochs', 'train ms/ep
 for (const row of await benchTraining(engine)) train.push(row);
 console.log(`training the example in the worker process (${EPOCHS} epochs, batch 16; wall time includes process start, data, explanation)`);
 console.log(train.toString());
+
+// Data loading and preprocessing of a generated 1M-row CSV beside pandas (bench/data.mjs).
+await (await import('./data.mjs')).benchData();

@@ -22,26 +22,30 @@ export type FittedStep =
   | { step: 'select'; method: string; keep: string[]; dropped: { column: string; reason: string }[] };
 
 /** Non-missing training values of a numeric column, as a new array. */
-export function trainValues(col: ValueColumn, rows: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < rows.length; i++) { const v = col.values[rows[i]!]!; if (v === v) out.push(v); }
+export function trainValues(col: ValueColumn, rows: ArrayLike<number>): Float64Array {
+  const values = col.values;
+  let m = 0;
+  for (let i = 0; i < rows.length; i++) if (values[rows[i]!] === values[rows[i]!]) m++;
+  const out = new Float64Array(m);
+  m = 0;
+  for (let i = 0; i < rows.length; i++) { const v = values[rows[i]!]!; if (v === v) out[m++] = v; }
   return out;
 }
 
 /** Linear-interpolation quantile of sorted values (NumPy's default, `linear`). */
-export function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos), hi = Math.ceil(pos);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 /** Mean and population std (ddof 0, as scikit-learn's StandardScaler); std 0 becomes 1. */
-export function meanStd(values: readonly number[]): { mean: number; std: number } {
+export function meanStd(values: ArrayLike<number>): { mean: number; std: number } {
   let s = 0;
-  for (const v of values) s += v;
+  for (let i = 0; i < values.length; i++) s += values[i]!;
   const mean = s / values.length;
   let ss = 0;
-  for (const v of values) ss += (v - mean) ** 2;
+  for (let i = 0; i < values.length; i++) ss += (values[i]! - mean) ** 2;
   const std = Math.sqrt(ss / values.length);
   return { mean, std: std > 0 ? std : 1 };
 }
@@ -92,8 +96,8 @@ export function fitImpute(frame: Frame, train: ArrayLike<number>, columns: reado
     }
     const v = trainValues(col, train);
     if (v.length === 0) throw noTrainingValues(frame, name, 'impute');
-    if (strategy === 'mean') values[name] = v.reduce((a, b) => a + b, 0) / v.length;
-    else if (strategy === 'median') values[name] = quantile(v.sort((a, b) => a - b), 0.5);
+    if (strategy === 'mean') values[name] = meanStd(v).mean;
+    else if (strategy === 'median') values[name] = quantile(v.sort(), 0.5);
     else {
       const counts = new Map<number, number>();
       for (const x of v) counts.set(x, (counts.get(x) ?? 0) + 1);
@@ -227,7 +231,8 @@ export function applyFitted(frame: Frame, f: FittedStep): { frame: Frame; accoun
         const col = getColumn(next, name);
         if (col.kind !== 'categorical') throw new DataError('one_hot needs a categorical column', { file: frame.file, column: name });
         const index = col.categories.map((c) => categories.indexOf(c));
-        const outs = names.map(() => new Float64Array(n));
+        // Indicators are 0/1: one byte each (8 times less memory than Float64 for many categories).
+        const outs = names.map(() => new Uint8Array(n));
         for (let i = 0; i < n; i++) {
           const c = col.codes[i]!;
           if (c < 0) continue;

@@ -13,8 +13,8 @@ export type ColumnKind = 'numeric' | 'categorical' | 'boolean' | 'date';
 export interface ValueColumn {
   name: string;
   kind: 'numeric' | 'boolean' | 'date';
-  /** [n_rows], NaN = missing. */
-  values: Float64Array;
+  /** [n_rows], NaN = missing. One-hot indicators (never missing) are 0/1 bytes. */
+  values: Float64Array | Uint8Array;
 }
 
 export interface CategoricalColumn {
@@ -83,7 +83,7 @@ export function takeRows(frame: Frame, indices: ArrayLike<number>): Frame {
       for (let i = 0; i < n; i++) codes[i] = col.codes[indices[i]!]!;
       return { ...col, codes };
     }
-    const values = new Float64Array(n);
+    const values = new (col.values instanceof Uint8Array ? Uint8Array : Float64Array)(n);
     for (let i = 0; i < n; i++) values[i] = col.values[indices[i]!]!;
     return { ...col, values };
   });

@@ -7,7 +7,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { DataError } from '../errors';
 import type { ColumnKind, Frame } from './frame';
-import { ColumnBuilder, finishColumn } from './infer';
+import { ColumnBuilder, finishColumn, hashBytes, MISSING } from './infer';
 import { parseNumberBytes } from './numbers';
 
 /** Cells that mean "no value" unless the options say otherwise (compared after trimming; case-sensitive). */
@@ -282,9 +282,13 @@ class CsvReader {
         else builder.addNumber(row, v, builder.hasText ? buf.toString('utf8', s, e) : undefined);
         continue;
       }
+      const h = hashBytes(buf, s, e);
+      const hit = builder.lookup(buf, s, e, h);
+      if (hit === MISSING) { builder.addMissing(row); continue; }
+      if (hit !== undefined) { builder.addCode(row, hit); continue; }
       const text = buf.toString('utf8', s, e);
-      if (this.missing.has(text)) builder.addMissing(row);
-      else builder.addText(row, text, line);
+      if (this.missing.has(text)) { builder.addMissing(row); builder.remember(buf, s, e, h, MISSING); }
+      else builder.remember(buf, s, e, h, builder.addText(row, text, line));
     }
   }
 

@@ -57,5 +57,5 @@ export function numericTarget(frame: Frame, target: string): Float64Array {
   const col = getColumn(frame, target);
   if (col.kind === 'categorical') throw new DataError('regression needs a numeric target; this column holds texts (use task: classification)', { file: frame.file, column: target });
   assertTargetComplete(frame, target);
-  return col.values;
+  return col.values instanceof Float64Array ? col.values : Float64Array.from(col.values);
 }

@@ -33,7 +33,7 @@ function groups(frame: Frame, groupBy: string | undefined): number[][] {
 function numericValues(frame: Frame, column: string): Float64Array {
   const col = getColumn(frame, column);
   if (col.kind === 'categorical') throw new DataError('a window step needs a numeric column, this one holds texts', { file: frame.file, column });
-  return col.values;
+  return col.values instanceof Float64Array ? col.values : Float64Array.from(col.values);
 }
 
 /**
