@@ -8,7 +8,7 @@ import { buildMlp, trainMlp } from '../../../server/src/models/mlp';
 import type { DifferentiableModel } from '../../../server/src/models/model';
 import { selectBackend } from '../../../server/src/worker/backend';
 import { denseMlp, linearModel, logisticModel, randomDenseLayers, uniformRows } from './helpers';
-import { tfjsMlp } from './tfjsMlp';
+import { MlpFitted } from '../../../server/src/models/mlpModel';
 
 const sum = (v: readonly number[]) => v.reduce((s, x) => s + x, 0);
 
@@ -75,7 +75,7 @@ describe('integrated gradients (Sundararajan, Taly & Yan 2017), gradient × inpu
     const nf = data.fitted.features.length;
     const net = buildMlp(spec.model, nf, spec.training.seed);
     await trainMlp(net, transformFeatures(data.fitted, data.train.x), transformTarget(data.fitted, data.train.y), spec.training);
-    const model = tfjsMlp(net, nf);
+    const model = new MlpFitted(net, ['y']);
     const xv = transformFeatures(data.fitted, data.validation.x);
     for (const baseline of ['zero', 'mean'] as const) {
       const r = await integratedGradients(model, xv, { baseline, data: transformFeatures(data.fitted, data.train.x) });

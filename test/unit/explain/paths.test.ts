@@ -9,7 +9,7 @@ import type { TreeStructure } from '../../../server/src/models/model';
 import { buildMlp } from '../../../server/src/models/mlp';
 import { selectBackend } from '../../../server/src/worker/backend';
 import { denseMlp, logisticModel, randomDenseLayers, treeModel, uniformRows } from './helpers';
-import { tfjsMlp } from './tfjsMlp';
+import { MlpFitted } from '../../../server/src/models/mlpModel';
 
 const root = resolve(__dirname, '../../..');
 
@@ -83,7 +83,7 @@ describe('decision paths', () => {
 
   it('ReLU paths of a real TensorFlow.js network add up to its own float32 prediction to 1e-5', async () => {
     const net = buildMlp({ type: 'mlp', hidden_layers: [{ units: 12, activation: 'relu' }, { units: 6, activation: 'relu' }] }, 10, 5);
-    const model = tfjsMlp(net, 10);
+    const model = new MlpFitted(net, ['y']);
     const x = uniformRows(30, new Array(10).fill(1.5), 2);
     const r = await reluPaths(model, x, { top: 5, features: Array.from({ length: 10 }, (_, j) => `lag_${j + 1}`) });
     expect(r.evaluations).toBe(30);
