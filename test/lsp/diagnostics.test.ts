@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CodeActionRequest, CodeLensRequest, CompletionRequest, DiagnosticSeverity, HoverRequest, DidChangeWatchedFilesNotification, FileChangeType,
 } from 'vscode-languageserver-protocol';
+import schema from '../../schemas/xai-pipeline.schema.json';
 import { SPEC_V1 } from '../unit/spec/fixture';
 import { buildServer, fileUri, TestClient } from './lspClient';
 
@@ -143,9 +144,12 @@ describe('language server over stdio', () => {
     await client.open(other, 'version: 1\ntraining:\n  epochs: 3\n  lo\n');
     const items = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: other }, position: { line: 3, character: 4 } });
     const list = Array.isArray(items) ? items : items?.items ?? [];
-    expect(list.map((i) => [i.label, i.textEdit])).toEqual(['optimizer', 'learning_rate', 'loss', 'batch_size', 'seed'].map((k) => [
-      k, { range: range(3, 2, 3, 4), newText: `${k}: ` },
+    // Every training key of the schema but the one already written, in the schema's order; maps end in ':'.
+    const training = (schema as { properties: { training: { properties: Record<string, { type?: string }> } } }).properties.training.properties;
+    expect(list.map((i) => [i.label, i.textEdit])).toEqual(Object.entries(training).filter(([k]) => k !== 'epochs').map(([k, v]) => [
+      k, { range: range(3, 2, 3, 4), newText: v.type === 'object' ? `${k}:` : `${k}: ` },
     ]));
+    expect(list.slice(0, 5).map((i) => i.label)).toEqual(['optimizer', 'learning_rate', 'loss', 'batch_size', 'seed']);
     await client.close(other);
   });
 

@@ -54,7 +54,7 @@ describe('data-aware checks over stdio', () => {
     ]);
     const uri = ws.specUri('columns', text);
     const ds = await openAndDiagnose(client, uri, text);
-    const lagsNote = '; from the lags: pric_lag1…pric_lag10';
+    const lagsNote = '; made by steps: pric_lag1…pric_lag10';
     const r = {
       filter: tokenRange(text, 'column: symbl', 'symbl'), sort: tokenRange(text, 'column: Date', 'Date'),
       target: tokenRange(text, 'target: prices', 'prices'), lag1: tokenRange(text, 'features:', 'price_lag1'),

@@ -4,8 +4,10 @@
  */
 import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { byPosition, checkSpec } from '../spec/check';
-import { parseSpec, type Severity, type SpecDiagnostic } from '../spec/parse';
+import { byPosition, checkSpec, specDataProfile } from '../spec/check';
+import { failedRun, latestRunSync } from '../spec/latestRun';
+import { parseSpec, type ParsedSpec, type Severity, type SpecDiagnostic } from '../spec/parse';
+import { runFeedback, type SpecInlayHint } from '../spec/runFeedback';
 import { specPathOf } from './specDocuments';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -22,11 +24,31 @@ export function toLspDiagnostic(d: SpecDiagnostic): Diagnostic {
   return lsp;
 }
 
-/** Every diagnostic of a spec's text; `uri` locates the data file (non-file URIs skip that check). */
+/**
+ * Every diagnostic of a spec's text; `uri` locates the data file (non-file URIs skip that check) and the latest
+ * run, whose feedback (`runFeedback.ts`) joins the checks.
+ */
 export function specDiagnostics(text: string, uri: string): SpecDiagnostic[] {
+  return specAnalysis(text, uri).diagnostics;
+}
+
+/** The diagnostics and the importance inlay hints of a spec's text (see `specDiagnostics`). */
+export function specAnalysis(text: string, uri: string): { diagnostics: SpecDiagnostic[]; hints: SpecInlayHint[] } {
   const parsed = parseSpec(text);
   const path = specPathOf(uri);
-  return path ? byPosition([...parsed.diagnostics, ...checkSpec(parsed, path)]) : parsed.diagnostics;
+  if (!path) return { diagnostics: parsed.diagnostics, hints: [] };
+  const run = latestRunSync(path);
+  const failure = failedRun(path);
+  const feedback = run || failure ? runFeedback(parsed, run?.report ?? null, dataSha(parsed, path), failure) : undefined;
+  return {
+    diagnostics: byPosition([...parsed.diagnostics, ...checkSpec(parsed, path), ...(feedback?.diagnostics ?? [])]),
+    hints: feedback?.hints ?? [],
+  };
+}
+
+function dataSha(parsed: ParsedSpec, specPath: string): string | undefined {
+  const p = specDataProfile(parsed, specPath);
+  return p && !('error' in p) ? p.sha256 : undefined;
 }
 
 /** Debounce after an edit, in ms: long enough to skip intermediate keystrokes, short enough to feel immediate. */

@@ -58,8 +58,8 @@ export class RunService {
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
-    /** Called after every job (e.g. to refresh diagnostics). */
-    private readonly onJobEnd: () => void = () => {},
+    /** Called after every job with the spec's path, the result and the spec text it ran (e.g. to refresh diagnostics). */
+    private readonly onJobEnd: (specPath: string, result: RunResult, specText: string) => void = () => {},
     /** The worker bundle; default: runJob's (dist/worker/worker.js beside dist/server). */
     private readonly workerPath?: string,
   ) {}
@@ -153,7 +153,7 @@ export class RunService {
     }
     const finished: RunFinishedParams = { uri: params.uri, result };
     void this.connection.sendNotification(RunFinishedNotification, finished);
-    this.onJobEnd();
+    this.onJobEnd(specPath, result, parsed.text);
     return result;
   }
 

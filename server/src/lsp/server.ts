@@ -13,16 +13,24 @@ import { specCompletions } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
 import { listenFlowGraph } from './flowGraph';
 import { specHover } from './hover';
+import { specInlayHints } from './inlayHints';
 import { listenOutline } from './outline';
 import { RunService } from './runs';
 import { specPathOf } from './specDocuments';
 import { invalidateDataProfile } from '../spec/dataProfile';
+import { invalidateLatestRuns, recordRunOutcome } from '../spec/latestRun';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const diagnostics = new DiagnosticsPublisher(connection, documents);
 // After a job the data or runs on disk may have changed: re-check the open specs.
-const runs = new RunService(connection, documents, () => diagnostics.refreshAll(), process.env.XAI_WORKER_PATH || undefined);
+const runs = new RunService(connection, documents, (specPath, result, specText) => {
+  // A finished run brings feedback (diverged, over-fitting, importance): re-read runs, re-check, re-draw hints.
+  invalidateLatestRuns();
+  recordRunOutcome(specPath, result, specText);
+  diagnostics.refreshAll();
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
+}, process.env.XAI_WORKER_PATH || undefined);
 
 connection.onInitialize((): InitializeResult => ({
   capabilities: {
@@ -34,6 +42,7 @@ connection.onInitialize((): InitializeResult => ({
     documentSymbolProvider: true,
     foldingRangeProvider: true,
     definitionProvider: true,
+    inlayHintProvider: { resolveProvider: false },
   },
   serverInfo: { name: 'xai-pipelines', version: '0.1.0' },
 }));
@@ -42,6 +51,7 @@ connection.onCodeLens(specCodeLenses);
 connection.onHover((p) => specHover(documents, p));
 connection.onCompletion((p) => specCompletions(documents, p));
 connection.onCodeAction(specCodeActions);
+connection.languages.inlayHint.on((p) => specInlayHints(documents, p));
 diagnostics.listen();
 runs.listen();
 listenFlowGraph(connection, documents);

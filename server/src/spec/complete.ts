@@ -7,10 +7,9 @@
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import type { Position, Range } from '../../../protocol/protocol';
 import { valueRole } from './columnPaths';
-import { generatedFeatureNames } from './features';
+import { generatedNames } from './semantic';
 import { keyAt, placeholderAt } from './locate';
 import { schemaAt, type SchemaNode } from './schema';
-import type { PreprocessingStep } from './types';
 
 export interface SpecCompletion {
   label: string;
@@ -93,11 +92,11 @@ function withFeatureNames(text: string, data: CompletionData): CompletionData {
       return null; // half-typed text: no lag names
     }
   })();
-  const steps = Array.isArray(raw?.preprocessing) ? raw.preprocessing as PreprocessingStep[] : [];
+  const steps = Array.isArray(raw?.preprocessing) ? raw.preprocessing as unknown[] : [];
   const target = raw?.data?.target;
-  const lagged = generatedFeatureNames(steps.filter((s) => s !== null && typeof s === 'object'));
+  const lagged = generatedNames(steps);
   const columns = (data.columns ?? []).filter((c) => c.name !== target);
-  return { ...data, columns: [...columns, ...lagged.filter((n) => !columns.some((c) => c.name === n)).map((name) => ({ name, detail: 'lag feature' }))] };
+  return { ...data, columns: [...columns, ...lagged.filter((n) => !columns.some((c) => c.name === n)).map((name) => ({ name, detail: 'made by a step' }))] };
 }
 
 function fileCompletions(typed: string, range: Range, data: CompletionData): SpecCompletion[] {

@@ -4,6 +4,7 @@
  * Read once per file version: cached by absolute path, modification time and size, so that a check after every
  * keystroke costs one `stat`; `invalidateDataProfile` drops an entry when the file watcher reports a change.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { parseCsv } from '../data/csv';
 import { parseDate } from '../data/dates';
@@ -29,6 +30,8 @@ export interface ColumnProfile {
 
 export interface DataProfile {
   path: string;
+  /** sha256 of the file's bytes (hex), as a run report records it: tells whether results are stale. */
+  sha256: string;
   /** Rows without the header. */
   rows: number;
   columns: ColumnProfile[];
@@ -75,14 +78,15 @@ export function isProfile(p: DataProfile | DataProfileError | undefined): p is D
 }
 
 function readProfile(path: string): DataProfile | DataProfileError {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     return { error: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   try {
-    return profileCsvText(text, path);
+    // Hashed as bytes, the way a run report hashes the file.
+    return { ...profileCsvText(bytes.toString('utf8'), path), sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (e) {
     // DataError messages start with the file; the diagnostic names the file already.
     const message = (e as Error).message;
@@ -92,7 +96,7 @@ function readProfile(path: string): DataProfile | DataProfileError {
 }
 
 /** The profile of CSV text (`file` names it). @throws DataError for malformed CSV (see `parseCsv`). */
-export function profileCsvText(text: string, file: string): DataProfile {
+export function profileCsvText(text: string, file: string): Omit<DataProfile, 'sha256'> {
   const table = parseCsv(text, file);
   const cells = table.rows.map((r) => r.cells.map((c) => String(c).trim()));
   const columns = table.columns.map((name, j) => profileColumn(name, cells.map((row) => row[j] ?? '')));

@@ -8,6 +8,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { stringify } from 'yaml';
+import { TRAINING_DEFAULTS } from './defaults';
 import type { SpecDiagnostic, SpecFix } from './parse';
 import type { SpecRanges } from './ranges';
 import type { SchemaNode } from './schema';
@@ -108,8 +109,9 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown,
   }
 
   // Value problems: one per path; the order of preference is type, then anyOf, then the rest as ajv found them.
+  // An `if`/`then` failure ("must match then schema") is only the summary of the `then` branch's own errors.
   const valueErrors = errors
-    .filter((e) => e.keyword !== 'additionalProperties' && e.keyword !== 'required' && !e.schemaPath.includes('/anyOf/'))
+    .filter((e) => e.keyword !== 'additionalProperties' && e.keyword !== 'required' && e.keyword !== 'if' && !e.schemaPath.includes('/anyOf/'))
     .sort((a, b) => rank(a) - rank(b));
   const seen = new Set<string>();
   for (const e of valueErrors) {
@@ -128,9 +130,11 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown,
 function addKeyFix(ranges: SpecRanges, parent: Path, key: string): SpecFix | undefined {
   const schema = schemaAt([...parent, key]);
   let value = schema?.default;
-  // An empty default map ({}) is spelled out from its keys' defaults, so the section shows what it holds.
+  // An empty default map ({}) is spelled out, so the section shows what it holds: the engine's defaults for
+  // `training`, else the keys the section requires.
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !Object.keys(value).length && schema?.properties) {
-    value = Object.fromEntries(Object.entries(schema.properties).map(([k, p]) => [k, p.default]).filter(([, v]) => v !== undefined));
+    value = !parent.length && key === 'training' ? { ...TRAINING_DEFAULTS } : Object.fromEntries((schema.required ?? [])
+      .map((k) => [k, schema.properties?.[k]?.default]).filter(([, v]) => v !== undefined));
   }
   const title = `Add the missing '${key}'`;
   if (!parent.length) {

@@ -69,10 +69,12 @@ export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefi
 
   // Columns: every reference must name a CSV column (features and standardize columns may also name lag columns).
   const generated = generatedNames(steps);
+  const oneHot = oneHotPrefixes(steps, profile);
   const known = profile.columns.map((c) => c.name);
   const file = basename(profile.path);
   for (const ref of columnRefs(data, steps)) {
-    if (known.includes(ref.name) || (ref.allowGenerated && generated.includes(ref.name))) continue;
+    if (known.includes(ref.name)) continue;
+    if (ref.allowGenerated && (generated.includes(ref.name) || oneHot.some((p) => ref.name.startsWith(p)))) continue;
     const candidates = ref.allowGenerated ? [...known, ...generated] : known;
     const nearest = nearestNames(ref.name, candidates, 3);
     const range = parsed.rangeOf(ref.path);
@@ -80,7 +82,7 @@ export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefi
     add(ref.path, 'error', 'unknown-column',
       `No column '${ref.name}' (${ref.role}) in ${file}` +
       (nearest.length ? `; did you mean ${nearest.map((n) => `'${n}'`).join(', ')}?` : '.') +
-      ` Columns: ${listNames(known)}${ref.allowGenerated && generated.length ? `; from the lags: ${lagRanges(steps)}` : ''}.`, fixes);
+      ` Columns: ${listNames(known)}${ref.allowGenerated && generated.length ? `; made by steps: ${lagRanges(steps)}` : ''}.`, fixes);
   }
 
   // Task versus target.
@@ -105,17 +107,46 @@ export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefi
 
 type Add = (path: SpecPath, severity: SpecDiagnostic['severity'], code: string, message: string, fixes?: SpecFix[]) => void;
 
-/** Names the lag steps make (every step's, wherever it sits: the engine adds them before the model reads any). */
-function generatedNames(steps: unknown[]): string[] {
+/**
+ * Names the feature steps make, in step order: lags `<c>_lag<k>`, rolling `<c>_rolling<w>_<stat>`, diff
+ * `<c>_diff<p>`, returns `<c>_return<p>`, date parts `<c>_<part>`; one-hot columns (`<c>=<category>`) depend on the
+ * data and are matched by prefix (`oneHotPrefixes`).
+ */
+export function generatedNames(steps: unknown[]): string[] {
   const names: string[] = [];
   for (const step of steps) {
-    const lags = isMapValue(step) && isMapValue(step.lags) ? step.lags : undefined;
-    const column = str(lags?.column);
-    const count = num(lags?.count);
-    if (column === undefined || count === undefined || !Number.isInteger(count) || count < 1) continue;
-    for (let k = 1; k <= Math.min(count, 1000); k++) names.push(lagFeatureName(column, k));
+    if (!isMapValue(step)) continue;
+    for (const [kind, body] of Object.entries(step)) {
+      if (!isMapValue(body)) continue;
+      const column = str(body.column);
+      if (column === undefined) continue;
+      const count = num(body.count);
+      const periods = num(body.periods) ?? 1;
+      const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+      if (kind === 'lags' && count !== undefined && Number.isInteger(count) && count >= 1) {
+        for (let k = 1; k <= Math.min(count, 1000); k++) names.push(lagFeatureName(column, k));
+      } else if (kind === 'rolling' && num(body.window) !== undefined) {
+        for (const stat of list(body.stats)) names.push(`${column}_rolling${num(body.window)}_${stat}`);
+      } else if (kind === 'diff') names.push(`${column}_diff${periods}`);
+      else if (kind === 'returns') names.push(`${column}_return${periods}`);
+      else if (kind === 'date_parts') for (const part of list(body.parts)) names.push(`${column}_${part}`);
+    }
   }
   return names;
+}
+
+/** `<column>=` for each column a one_hot step encodes (its `columns`, or every text column when omitted). */
+function oneHotPrefixes(steps: unknown[], profile: DataProfile): string[] {
+  const out: string[] = [];
+  for (const step of steps) {
+    const body = isMapValue(step) && isMapValue(step.one_hot) ? step.one_hot : undefined;
+    if (!body && !(isMapValue(step) && 'one_hot' in step)) continue;
+    const columns = body && Array.isArray(body.columns)
+      ? body.columns.filter((c): c is string => typeof c === 'string')
+      : profile.columns.filter((c) => c.kind === 'text').map((c) => c.name);
+    out.push(...columns.map((c) => `${c}=`));
+  }
+  return out;
 }
 
 function columnRefs(data: Raw, steps: unknown[]): ColumnRef[] {
@@ -127,15 +158,16 @@ function columnRefs(data: Raw, steps: unknown[]): ColumnRef[] {
   ref(['data', 'target'], data.target, 'target');
   if (Array.isArray(data.filter)) data.filter.forEach((f, i) => { if (isMapValue(f)) ref(['data', 'filter', i, 'column'], f.column, 'filter'); });
   if (isMapValue(data.sort)) ref(['data', 'sort', 'column'], data.sort.column, 'sort');
+  if (Array.isArray(data.column_types)) data.column_types.forEach((c, i) => { if (isMapValue(c)) ref(['data', 'column_types', i, 'column'], c.column, 'column_types'); });
   if (Array.isArray(data.features)) data.features.forEach((f, i) => ref(['data', 'features', i], f, 'feature', true));
   steps.forEach((step, i) => {
     if (!isMapValue(step)) return;
-    if (isMapValue(step.lags)) {
-      ref(['preprocessing', i, 'lags', 'column'], step.lags.column, 'lags');
-      ref(['preprocessing', i, 'lags', 'group_by'], step.lags.group_by, 'group_by');
-    }
-    if (isMapValue(step.standardize) && Array.isArray(step.standardize.columns)) {
-      step.standardize.columns.forEach((c, j) => ref(['preprocessing', i, 'standardize', 'columns', j], c, 'standardize', true));
+    for (const [kind, body] of Object.entries(step)) {
+      if (!isMapValue(body)) continue;
+      // A step may work on a column an earlier step made (a rolling mean of a diff), except lags of CSV columns.
+      ref(['preprocessing', i, kind, 'column'], body.column, kind, kind !== 'lags');
+      ref(['preprocessing', i, kind, 'group_by'], body.group_by, 'group_by');
+      if (Array.isArray(body.columns)) body.columns.forEach((c, j) => ref(['preprocessing', i, kind, 'columns', j], c, kind, true));
     }
   });
   return refs;
@@ -153,15 +185,19 @@ export function nearestNames(word: string, candidates: readonly string[], k: num
     .map((x) => x.c);
 }
 
-/** 'price_lag1…price_lag10' per lag step. */
+/** 'price_lag1…price_lag10' per lag step, then the other generated names. */
 function lagRanges(steps: unknown[]): string {
-  return steps.flatMap((step) => {
+  const parts: string[] = [];
+  for (const step of steps) {
     const lags = isMapValue(step) && isMapValue(step.lags) ? step.lags : undefined;
     const column = str(lags?.column);
     const count = num(lags?.count);
-    if (column === undefined || count === undefined || !Number.isInteger(count) || count < 1) return [];
-    return [count === 1 ? lagFeatureName(column, 1) : `${lagFeatureName(column, 1)}…${lagFeatureName(column, count)}`];
-  }).join(', ');
+    if (column === undefined || count === undefined || !Number.isInteger(count) || count < 1) continue;
+    parts.push(count === 1 ? lagFeatureName(column, 1) : `${lagFeatureName(column, 1)}…${lagFeatureName(column, count)}`);
+  }
+  const lagNames = new Set(parts.length ? generatedNames(steps.filter((s) => isMapValue(s) && 'lags' in s)) : []);
+  const others = generatedNames(steps).filter((n) => !lagNames.has(n));
+  return [...parts, ...others].join(', ');
 }
 
 function listNames(names: readonly string[]): string {
@@ -231,7 +267,13 @@ function checkRows(raw: Raw, data: Raw, steps: unknown[], profile: DataProfile, 
   steps.forEach((s, i) => { if (isMapValue(s) && 'split' in s) splitIndex = i; });
   const split = splitIndex >= 0 && isMapValue((steps[splitIndex] as Raw).split) ? (steps[splitIndex] as Raw).split as Raw : {};
   const fraction = num(split.validation) ?? 0.2;
+  const testFraction = num(split.test) ?? 0;
   if (!(fraction > 0 && fraction < 1)) return;
+  if (testFraction > 0 && fraction + testFraction >= 1) {
+    add(['preprocessing', splitIndex, 'split', 'test'], 'error', 'split-no-data',
+      `Validation ${fraction} and test ${testFraction} add up to ${+(fraction + testFraction).toFixed(6)}: no rows are left for training; keep their sum below 1.`);
+    return;
+  }
   const splitPath: SpecPath = splitIndex >= 0 ? (split.validation !== undefined ? ['preprocessing', splitIndex, 'split', 'validation'] : ['preprocessing', splitIndex, 'split']) : ['data', 'target'];
   if (n < 2) {
     add(splitPath, 'error', 'split-no-data',
@@ -246,7 +288,8 @@ function checkRows(raw: Raw, data: Raw, steps: unknown[], profile: DataProfile, 
   }
   const training = isMapValue(raw.training) ? raw.training : {};
   const batch = num(training.batch_size);
-  const nTrain = n - nValidation;
+  const nTest = testFraction > 0 ? Math.max(1, Math.round(n * testFraction)) : 0;
+  const nTrain = Math.max(0, n - nValidation - nTest);
   if (batch !== undefined && batch > nTrain) {
     add(['training', 'batch_size'], 'warning', 'batch-exceeds-training',
       `A batch of ${batch} rows is larger than the training part (${nTrain} rows): every step is one full batch of ${nTrain}.`);
