@@ -198,7 +198,7 @@ function dropFeatureFix(parsed: ParsedSpec, raw: Raw, report: RunReport, feature
   }
   const rest = (report.features ?? []).filter((f) => f !== feature);
   if (!rest.length) return undefined;
-  const edit = parsed.ranges.insertKey(['data'], 'features', stringify(rest, { flowCollectionPadding: false, collectionStyle: 'flow' }).trim());
+  const edit = parsed.ranges.insertKey(['data'], 'features', `[${rest.map((n) => stringify(n).trim()).join(', ')}]`);
   return edit ? { title, edits: [edit] } : undefined;
 }
 
