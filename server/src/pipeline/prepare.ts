@@ -13,6 +13,10 @@ import { filterRows, sortRows } from '../data/rows';
 import { splitRows } from '../data/split';
 import { fitPreprocessing, type FittedPreprocessing } from '../data/standardize';
 import { isNumericColumn, type Table } from '../data/table';
+import { recipeFromSpec, usesFramePipeline } from '../data/frame/fromSpec';
+import { parseCsvFrame } from '../data/frame/load';
+import { featureMatrix, prepareFrame, type SavedDataPipeline } from '../data/frame/recipe';
+import { fitScaler } from '../data/standardize';
 import { resolveDataPath } from '../spec/check';
 import { featureNames, lagFeatureName } from '../spec/features';
 import type { PipelineSpec, SplitStep, StandardizeStep } from '../spec/types';
@@ -22,16 +26,24 @@ export interface PreparedData {
   dataSha256: string;
   /** Rows of the CSV file (without the header). */
   csvRows: number;
-  /** The table after filter, sort and lags. */
-  table: Table;
+  /** The table after filter, sort and lags (row-table path only). */
+  table?: Table;
   /** Every usable sample, raw units. */
   all: Dataset;
   train: Dataset;
   validation: Dataset;
   fitted: FittedPreprocessing;
+  /** Classification: the class labels; `y` then holds indices into them. */
+  classes?: string[];
   /** The naive baseline's predictions of the validation targets, in the target's units. */
   baseline: { name: string; validation: number[] };
   steps: StepAccount[];
+  /** The test part, when the split has one (columnar path). */
+  test?: Dataset;
+  /** One-hot groups: original column → its indicator features. */
+  groups?: Record<string, string[]>;
+  /** The saved data pipeline (columnar path): written beside the model, reapplied to the raw CSV to explain it. */
+  dataPipeline?: SavedDataPipeline;
 }
 
 const DEFAULT_SPLIT: SplitStep['split'] = { method: 'chronological', validation: 0.2 };
@@ -56,6 +68,7 @@ export function prepareData(spec: PipelineSpec, specPath: string, onLoaded?: (ms
   } catch (e) {
     throw new DataError(`cannot read the data file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dataPath });
   }
+  if (usesFramePipeline(spec)) return prepareColumnar(spec, dataPath, bytes, started, onLoaded);
   let table = parseCsv(bytes.toString('utf8'), dataPath);
   const csvRows = table.rows.length;
   const steps: StepAccount[] = [{ step: 'load', rowsIn: csvRows, rowsOut: csvRows, detail: `${table.columns.length} columns: ${table.columns.join(', ')}` }];
@@ -103,4 +116,44 @@ export function prepareData(spec: PipelineSpec, specPath: string, onLoaded?: (ms
     baseline = { name: 'training mean', validation: validation.y.map(() => mean) };
   }
   return { dataPath, dataSha256: sha256(bytes), csvRows, table, all, train, validation, fitted: st.fitted, baseline, steps };
+}
+
+/**
+ * The columnar path (server/src/data/frame): load with type inference, the recipe's row steps, the split, the
+ * fitted steps (on the training rows only), label encoding for classification. The features come out already
+ * transformed, so `fitted` only carries the target's standardization when the spec asks for it.
+ * Baseline: regression → the target's lag 1 when present, else the training mean; classification → the most
+ * frequent training class (its index).
+ */
+function prepareColumnar(spec: PipelineSpec, dataPath: string, bytes: Buffer, started: number, onLoaded?: (ms: number) => void): PreparedData {
+  const { recipe, load, standardizeTarget } = recipeFromSpec(spec);
+  const { frame, info } = parseCsvFrame(bytes, dataPath, load);
+  onLoaded?.(Date.now() - started);
+  const p = prepareFrame(frame, recipe, info, load);
+  const x = featureMatrix(p.frame, p.features);
+  const all: Dataset = { features: p.features, target: recipe.target, x, y: Array.from(p.y), lines: Array.from(p.frame.lines) };
+  const train = subset(all, p.parts.train);
+  const validation = subset(all, p.parts.validation);
+  const test = p.parts.test.length ? subset(all, p.parts.test) : undefined;
+  if (validation.x.length === 0) throw new DataError('the split leaves no validation row', { file: dataPath });
+  const fitted: FittedPreprocessing = { version: 1, features: [...p.features], target: recipe.target, standardize: { features: {} } };
+  if (standardizeTarget && recipe.task === 'regression') fitted.standardize.target = fitScaler(train.y);
+  let baseline: PreparedData['baseline'];
+  const lag1 = lagFeatureName(recipe.target, 1);
+  if (recipe.task === 'classification') {
+    const counts = new Map<number, number>();
+    for (const c of train.y) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const top = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+    baseline = { name: `most frequent class (${p.classes![top]})`, validation: validation.y.map(() => top) };
+  } else if (p.frame.columns.some((c) => c.name === lag1)) {
+    const lagged = featureMatrix(p.frame, [lag1], p.parts.validation);
+    baseline = { name: `last value (${lag1})`, validation: lagged.map((r) => r[0]!) };
+  } else {
+    const mean = train.y.reduce((a, b) => a + b, 0) / train.y.length;
+    baseline = { name: 'training mean', validation: validation.y.map(() => mean) };
+  }
+  return {
+    dataPath, dataSha256: sha256(bytes), csvRows: info.rows, all, train, validation, test, fitted, baseline, steps: p.steps,
+    classes: p.classes, groups: p.groups, dataPipeline: p.saved,
+  };
 }

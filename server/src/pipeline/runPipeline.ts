@@ -30,6 +30,8 @@ export interface PipelineResult { runDir: string; report: RunReport }
 
 /** Extra artifact: the validation rows with the model's and the baseline's predictions (target units). */
 export const PREDICTIONS_FILE = 'predictions.json';
+/** Extra artifact of the columnar data path: the saved data pipeline (server/src/data/frame/recipe.ts). */
+export const DATA_PIPELINE_FILE = 'data-pipeline.json';
 
 /** The full model as the explainer sees it: raw features [n, n_features] → predictions [n] in target units. */
 export function rawPredictor(model: LayersModel, fitted: FittedPreprocessing): (x: number[][]) => number[] {
@@ -111,6 +113,8 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
         artifacts: { model: 'model/model.json', preprocessing: 'preprocessing.json', report: 'report.json', html: 'report.html' },
       };
       run.write('preprocessing.json', `${JSON.stringify(fitted, null, 2)}\n`);
+      // The columnar data pipeline (fitted on the training rows): reapplied to the raw CSV, it rebuilds the features.
+      if (data.dataPipeline) run.write(DATA_PIPELINE_FILE, `${JSON.stringify(data.dataPipeline, null, 2)}\n`);
       run.write(PREDICTIONS_FILE, `${JSON.stringify(predictionsJson(data, validationPredictions), null, 2)}\n`);
       report.timings.totalMs = Date.now() - t0;
       run.write('report.json', `${JSON.stringify(report, null, 2)}\n`);

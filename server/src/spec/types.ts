@@ -20,9 +20,17 @@ export interface SortSpec {
   type?: 'number' | 'date' | 'text';
 }
 
+import type { ColumnTypeSpec, DataPrepStep, DataPrepStepKind } from './dataSteps';
+
 export interface DataSpec {
   /** CSV path, relative to the spec file's folder. */
   source: string;
+  /** Cells that mean "no value" (default: empty, NA, N/A, NaN, nan, null, NULL, None, ?, .). */
+  missing_values?: string[];
+  /** The CSV delimiter; detected from the header line when omitted. */
+  delimiter?: ',' | ';' | 'tab';
+  /** Declared column types (and date formats); other columns' types are inferred. */
+  column_types?: ColumnTypeSpec[];
   filter?: FilterSpec[];
   sort?: SortSpec;
   /** The column the model predicts. */
@@ -36,12 +44,12 @@ export interface DataSpec {
 
 /** Time-series lags: adds `<column>_lag1 … <column>_lag<count>`, the values 1 … count rows earlier. */
 export interface LagsStep {
-  lags: { column: string; count: number; group_by?: string };
+  lags: { column: string; count: number; group_by?: string; horizon?: number };
 }
 
 /** Splits rows into a training and a validation part; `chronological` keeps the last fraction for validation. */
 export interface SplitStep {
-  split: { method: 'chronological' | 'random'; validation: number; seed?: number };
+  split: { method: 'chronological' | 'random' | 'stratified'; validation: number; test?: number; seed?: number };
 }
 
 /** Standardization (z-score), fitted on the training part only. `columns: features` means all features. */
@@ -49,8 +57,8 @@ export interface StandardizeStep {
   standardize: { columns?: 'features' | string[]; target?: boolean };
 }
 
-export type PreprocessingStep = LagsStep | SplitStep | StandardizeStep;
-export type PreprocessingStepKind = 'lags' | 'split' | 'standardize';
+export type PreprocessingStep = LagsStep | SplitStep | StandardizeStep | DataPrepStep;
+export type PreprocessingStepKind = 'lags' | 'split' | 'standardize' | DataPrepStepKind;
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 

@@ -13,17 +13,20 @@ describe('completionsAt', () => {
   });
 
   it('replaces the part of the key already typed, and finds the map by indentation', () => {
-    expect(labels('preprocessing:\n  - lags:\n      column: p\n      co\n', 3, 8)).toEqual([['count', 'count: ', 6, 8], ['group_by', 'group_by: ', 6, 8]]);
+    expect(labels('preprocessing:\n  - lags:\n      column: p\n      co\n', 3, 8)).toEqual([['count', 'count: ', 6, 8], ['group_by', 'group_by: ', 6, 8], ['horizon', 'horizon: ', 6, 8]]);
   });
 
   it('offers the step kinds on a new list item, without a trailing space for maps', () => {
-    expect(labels('version: 1\npreprocessing:\n  - lags: {column: p, count: 2}\n  - \n', 3, 4)).toEqual([
-      ['lags', 'lags:', 4, 4], ['split', 'split:', 4, 4], ['standardize', 'standardize:', 4, 4],
+    const items = labels('version: 1\npreprocessing:\n  - lags: {column: p, count: 2}\n  - \n', 3, 4);
+    expect(items.slice(0, 3)).toEqual([['lags', 'lags:', 4, 4], ['split', 'split:', 4, 4], ['standardize', 'standardize:', 4, 4]]);
+    expect(items).toHaveLength(2 * 17); // 17 step kinds (server/src/spec/dataSteps.ts adds 14), each a key and a snippet
+    expect(items).toEqual(expect.arrayContaining([
+      ['impute', 'impute:', 4, 4], ['one_hot', 'one_hot:', 4, 4],
       // Snippets: the whole step with its defaults as tab stops, indented under the step's key.
       ['lags …', 'lags:\n      column: ${1:price}\n      count: ${2:10}', 4, 4],
       ['split …', 'split:\n      method: ${1:chronological}\n      validation: ${2:0.2}', 4, 4],
       ['standardize …', 'standardize:\n      columns: ${1:features}', 4, 4],
-    ]);
+    ]));
   });
 
   it('offers the allowed values of an enum, a boolean and an anyOf', () => {

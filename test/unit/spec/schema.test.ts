@@ -8,17 +8,28 @@ import type {
   DataSpec, DenseLayerSpec, FilterSpec, MlpModelSpec, PipelineSpec, SortSpec, TrainingSpec,
   LagsStep, SplitStep, StandardizeStep, PermutationImportanceSpec,
 } from '../../../server/src/spec/types';
+import type {
+  ClipStep, ColumnTypeSpec, DatePartsStep, DropMissingStep, ImputeStep, KBestStep, OneHotStep, RollingStep,
+} from '../../../server/src/spec/dataSteps';
 
 // Record<keyof T, true> does not compile when a key of the type is missing here or one is extra:
 // the compiler checks the lists against types.ts, the test checks them against the schema.
 const keys = <T>(r: Record<keyof T, true>): string[] => Object.keys(r);
 const shapes: [string[], (string | number)[]][] = [
   [keys<PipelineSpec>({ version: true, name: true, task: true, description: true, data: true, preprocessing: true, model: true, training: true, explanation: true }), []],
-  [keys<DataSpec>({ source: true, filter: true, sort: true, target: true, features: true }), ['data']],
+  [keys<DataSpec>({ source: true, missing_values: true, delimiter: true, column_types: true, filter: true, sort: true, target: true, features: true }), ['data']],
+  [keys<ColumnTypeSpec>({ column: true, type: true, date_format: true }), ['data', 'column_types', 0]],
+  [keys<ImputeStep['impute']>({ strategy: true, value: true, columns: true }), ['preprocessing', 0, 'impute']],
+  [keys<OneHotStep['one_hot']>({ columns: true, unseen: true }), ['preprocessing', 0, 'one_hot']],
+  [keys<RollingStep['rolling']>({ column: true, window: true, stats: true, group_by: true, horizon: true }), ['preprocessing', 0, 'rolling']],
+  [keys<DatePartsStep['date_parts']>({ column: true, parts: true }), ['preprocessing', 0, 'date_parts']],
+  [keys<ClipStep['clip']>({ method: true, factor: true, columns: true }), ['preprocessing', 0, 'clip']],
+  [keys<DropMissingStep['drop_missing']>({ columns: true, max_share: true }), ['preprocessing', 0, 'drop_missing']],
+  [keys<KBestStep['k_best']>({ k: true, score: true }), ['preprocessing', 0, 'k_best']],
   [keys<FilterSpec>({ column: true, equals: true }), ['data', 'filter', 0]],
   [keys<SortSpec>({ column: true, type: true }), ['data', 'sort']],
-  [keys<LagsStep['lags']>({ column: true, count: true, group_by: true }), ['preprocessing', 0, 'lags']],
-  [keys<SplitStep['split']>({ method: true, validation: true, seed: true }), ['preprocessing', 0, 'split']],
+  [keys<LagsStep['lags']>({ column: true, count: true, group_by: true, horizon: true }), ['preprocessing', 0, 'lags']],
+  [keys<SplitStep['split']>({ method: true, validation: true, test: true, seed: true }), ['preprocessing', 0, 'split']],
   [keys<StandardizeStep['standardize']>({ columns: true, target: true }), ['preprocessing', 0, 'standardize']],
   [keys<MlpModelSpec>({ type: true, hidden_layers: true, output_activation: true }), ['model']],
   [keys<DenseLayerSpec>({ units: true, activation: true }), ['model', 'hidden_layers', 0]],
