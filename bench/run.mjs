@@ -159,3 +159,6 @@ console.log(train.toString());
 
 // Data loading and preprocessing of a generated 1M-row CSV beside pandas (bench/data.mjs).
 await (await import('./data.mjs')).benchData();
+
+// Explanation methods: evaluations and wall time per method, permutation importance beside scikit-learn (bench/explain.mjs).
+await (await import('./explain.mjs')).benchExplain();

@@ -9,7 +9,7 @@
  * rows applied to all its columns, so that the group's joint importance is measured.
  */
 import type { FeatureImportance, PermutationImportanceResult } from '../../../protocol/protocol';
-import { permutation, seededRandom } from '../data/random';
+import { seededRandom } from '../data/random';
 import type { FittedModel } from '../models/model';
 import { mean, sampleStd, studentTQuantile } from './common';
 import { scorerOf, type ScorerName } from './scorers';
@@ -45,6 +45,22 @@ export interface PermutationImportanceOptions {
   groups?: readonly FeatureGroup[];
   /** Level of the confidence interval of each mean (default 0.95). */
   confidenceLevel?: number;
+  /** Most rows per predict call (default 16 384); a call holds whole repeats, at least one. */
+  batchRows?: number;
+}
+
+/**
+ * Fills `perm` with a random permutation of 0 … n−1: the identity shuffled by Fisher–Yates (Durstenfeld), the
+ * same draws as data/random's `permutation`, into a reused typed array.
+ */
+function shuffle(perm: Int32Array, random: () => number): void {
+  for (let i = 0; i < perm.length; i++) perm[i] = i;
+  for (let i = perm.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = perm[i]!;
+    perm[i] = perm[j]!;
+    perm[j] = t;
+  }
 }
 
 function populationStd(values: readonly number[]): number {
@@ -54,7 +70,8 @@ function populationStd(values: readonly number[]): number {
 }
 
 function asMatrix(out: number[] | number[][]): number[][] {
-  return out.map((v) => (Array.isArray(v) ? v : [v]));
+  if (out.length === 0 || Array.isArray(out[0])) return out as number[][];
+  return (out as number[]).map((v) => [v]);
 }
 
 function groupsOf(options: PermutationImportanceOptions): { name: string; columns: number[]; names: string[] }[] {
@@ -73,8 +90,9 @@ function groupsOf(options: PermutationImportanceOptions): { name: string; column
 
 /**
  * Permutation importance of every feature (or group) of x [n_samples, n_features] with true values y
- * [n_samples] (class indices for classification metrics). All `repeats` permutations of one feature or group
- * are stacked into ONE predict call of repeats · n_samples rows, so the model is called n_groups + 1 times.
+ * [n_samples] (class indices for classification metrics). The permutations of one feature or group are
+ * stacked into as few predict calls as `batchRows` allows: ONE call of repeats · n_samples rows when that fits
+ * (then the model is called n_groups + 1 times), else one call per ⌊batchRows / n_samples⌋ repeats.
  * @param model a predict function or a `FittedModel` (its [n, n_outputs] predictions).
  * @returns features (or groups) sorted by decreasing mean importance, each with its per-repeat values, the
  *   population std (as scikit-learn) and a Student-t confidence interval of the mean; `evaluations` counts the
@@ -109,20 +127,34 @@ export async function permutationImportance(
   let evaluations = n;
   const t = studentTQuantile(0.5 + level / 2, options.repeats - 1);
 
+  // Permutations are stacked into predict calls of at most `batchRows` rows (all repeats of a group at once when
+  // they fit, else whole repeats per call), in one buffer of row copies reused for every group: only the group's
+  // columns are overwritten with permuted values and restored afterwards. Keeping calls moderate matters for
+  // models that allocate per row, where very large batches survive into the old generation of the heap.
+  const perCall = Math.max(1, Math.min(options.repeats, Math.floor((options.batchRows ?? 16_384) / n)));
+  const perm = new Int32Array(n);
+  const buffer: number[][] = [];
+  for (let r = 0; r < perCall; r++) for (let i = 0; i < n; i++) buffer.push([...x[i]!]);
   const features: FeatureImportance[] = [];
   for (const group of groups) {
-    const stacked: number[][] = [];
-    for (let r = 0; r < options.repeats; r++) {
-      const perm = permutation(n, random);
-      for (let i = 0; i < n; i++) {
-        const row = [...x[i]!];
-        for (const j of group.columns) row[j] = x[perm[i]!]![j]!;
-        stacked.push(row);
+    const values: number[] = [];
+    for (let done = 0; done < options.repeats; done += perCall) {
+      const count = Math.min(perCall, options.repeats - done);
+      for (let r = 0; r < count; r++) {
+        shuffle(perm, random);
+        const cols = group.columns;
+        for (let i = 0; i < n; i++) {
+          const row = buffer[r * n + i]!;
+          const from = x[perm[i]!]!;
+          for (let c = 0; c < cols.length; c++) row[cols[c]!] = from[cols[c]!]!;
+        }
       }
+      const rows = count === perCall ? buffer : buffer.slice(0, count * n);
+      const predictions = await call(rows);
+      evaluations += rows.length;
+      for (let r = 0; r < count; r++) values.push(sign * (scorer.score(y, predictions.slice(r * n, (r + 1) * n)) - baselineScore));
     }
-    const predictions = await call(stacked);
-    evaluations += stacked.length;
-    const values = Array.from({ length: options.repeats }, (_, r) => sign * (scorer.score(y, predictions.slice(r * n, (r + 1) * n)) - baselineScore));
+    for (let r = 0; r < perCall; r++) for (let i = 0; i < n; i++) for (const j of group.columns) buffer[r * n + i]![j] = x[i]![j]!;
     const m = mean(values);
     const half = t * sampleStd(values) / Math.sqrt(values.length);
     const entry: FeatureImportance = { feature: group.name, mean: m, std: populationStd(values), values, ci: [m - half, m + half] };

@@ -1,0 +1,34 @@
+#!/usr/bin/python3
+"""Peer figure for bench/explain.mjs: scikit-learn's permutation_importance on the SAME fitted linear model and data.
+
+Reads a JSON file {x: [[...]], y: [...], coef: [...], intercept: float, repeats: int}, sets the coefficients on a
+LinearRegression (no refit), times permutation_importance(scoring="neg_mean_squared_error", n_jobs=1) with
+time.perf_counter, and prints one JSON line {ms, means}.
+Run: /usr/bin/python3 scripts/reference/explain_bench.py DATA.json
+"""
+import json
+import sys
+import time
+
+import numpy as np
+from sklearn.inspection import permutation_importance
+from sklearn.linear_model import LinearRegression
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        d = json.load(f)
+    x = np.asarray(d["x"], dtype=float)
+    y = np.asarray(d["y"], dtype=float)
+    model = LinearRegression()
+    model.coef_ = np.asarray(d["coef"], dtype=float)
+    model.intercept_ = float(d["intercept"])
+    model.n_features_in_ = x.shape[1]
+    t0 = time.perf_counter()
+    r = permutation_importance(model, x, y, n_repeats=int(d["repeats"]), random_state=0, scoring="neg_mean_squared_error", n_jobs=1)
+    ms = (time.perf_counter() - t0) * 1000
+    print(json.dumps({"ms": ms, "means": r.importances_mean.tolist()}))
+
+
+if __name__ == "__main__":
+    main()
