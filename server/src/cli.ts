@@ -1,7 +1,7 @@
 /**
  * `xai`: runs and checks `*.xai.yaml` specs in a terminal, through the same worker as the extension.
  *
- *   xai check SPEC                      prints the spec's diagnostics as file:line:col
+ *   xai check SPEC…  [--feedback]       prints the specs' diagnostics as file:line:col: severity code message
  *   xai run SPEC [--backend B] [--runs DIR]    trains, evaluates and explains; prints metrics and importance
  *   xai explain SPEC [--backend B] [--runs DIR] recomputes the importance of the latest run
  */
@@ -12,6 +12,7 @@ import type { RunReport, RunResult } from '../../protocol/protocol';
 import { version } from '../../package.json';
 import { formatDiagnostic } from './pipeline/specInput';
 import { loadSpecFile } from './spec/check';
+import { checkFiles, formatCheckLine } from './spec/checkFiles';
 import { runJob } from './worker/client';
 import type { BackendChoice, WorkerJob, WorkerProgress } from './worker/jobs';
 
@@ -111,8 +112,16 @@ program.command('run').argument('<spec>', 'a *.xai.yaml spec').description('trai
 program.command('explain').argument('<spec>', 'a *.xai.yaml spec').description('recompute the importance of the latest run')
   .addOption(backendOption()).option('--runs <dir>', 'folder of run folders').option('--verbose', 'print the worker\'s log')
   .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean }) => { process.exitCode = await runCommand('explain', spec, opts); });
-program.command('check').argument('<spec>', 'a *.xai.yaml spec').description('print the spec\'s diagnostics')
-  .action((spec: string) => { process.exitCode = printDiagnostics(resolve(spec)) ? 1 : 0; });
+program.command('check').argument('<specs...>', '*.xai.yaml specs').description('print the specs\' diagnostics as file:line:col: severity code message; exit 1 on errors')
+  .option('--feedback', 'also the latest run\'s feedback (over-fitting, unimportant features, leakage, stale results)')
+  .action((specs: string[], opts: { feedback?: boolean }) => {
+    let errors = 0;
+    for (const { file, diagnostics } of checkFiles(specs.map((s) => resolve(s)), { cwd: process.cwd(), feedback: opts.feedback })) {
+      for (const d of diagnostics) (d.severity === 'error' ? err : out)(formatCheckLine(file, d));
+      errors += diagnostics.filter((d) => d.severity === 'error').length;
+    }
+    process.exitCode = errors ? 1 : 0;
+  });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   err(`error: ${(e as Error).message}`);

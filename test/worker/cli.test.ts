@@ -53,8 +53,9 @@ describe('xai CLI', () => {
     expect(check.status).toBe(1);
     const lines = check.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^stock-price\/stock-price\.xai\.yaml:7:11: error: .*nope\.csv.* \[data-file-missing\]$/);
-    expect(lines[1]).toMatch(/^stock-price\/stock-price\.xai\.yaml:\d+:\d+: error: .*epochs.* \[wrong-type\]$/);
+    // xai check: file:line:col: severity code message (issue 3).
+    expect(lines[0]).toMatch(/^stock-price\/stock-price\.xai\.yaml:7:11: error data-file-missing .*nope\.csv/);
+    expect(lines[1]).toMatch(/^stock-price\/stock-price\.xai\.yaml:\d+:\d+: error wrong-type .*epochs/);
     const run = xai(['run', spec], dir);
     expect(run.status).toBe(1);
     expect(run.stdout).not.toMatch(/epoch/);

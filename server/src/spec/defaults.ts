@@ -26,11 +26,13 @@ export function applyDefaults(valid: unknown): PipelineSpec {
   s.task ??= TOP_DEFAULTS.task;
   if (s.data.sort) s.data.sort = { ...SORT_DEFAULTS, ...s.data.sort };
   s.preprocessing = (s.preprocessing ?? []).map(stepWithDefaults);
-  s.model = {
-    ...s.model,
-    hidden_layers: s.model.hidden_layers.map((l): DenseLayerSpec => ({ ...LAYER_DEFAULTS, ...l })),
-    output_activation: s.model.output_activation ?? TOP_DEFAULTS.output_activation,
-  };
+  if (s.model.type === 'mlp') {
+    s.model = {
+      ...s.model,
+      hidden_layers: s.model.hidden_layers.map((l): DenseLayerSpec => ({ ...LAYER_DEFAULTS, ...l })),
+      output_activation: s.model.output_activation ?? TOP_DEFAULTS.output_activation,
+    };
+  }
   s.training = { ...TRAINING_DEFAULTS, ...(s.training ?? {}) };
   s.explanation = (s.explanation ?? []).map((e): ExplanationStep => ({
     permutation_importance: { ...PERMUTATION_IMPORTANCE_DEFAULTS, ...(e.permutation_importance ?? {}) },

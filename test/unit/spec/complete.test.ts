@@ -9,6 +9,8 @@ describe('completionsAt', () => {
     expect(labels('version: 1\nname: x\ntraining:\n  optimizer: adam\n  \n', 4, 2)).toEqual([
       ['learning_rate', 'learning_rate: ', 2, 2], ['loss', 'loss: ', 2, 2], ['epochs', 'epochs: ', 2, 2],
       ['batch_size', 'batch_size: ', 2, 2], ['seed', 'seed: ', 2, 2],
+      ['momentum', 'momentum: ', 2, 2], ['learning_rate_decay', 'learning_rate_decay:', 2, 2], ['early_stopping', 'early_stopping:', 2, 2],
+      ['class_weight', 'class_weight: ', 2, 2],
     ]);
   });
 

@@ -75,7 +75,7 @@ describe('parseSpec', () => {
   it('lists the known keys when an unknown key is not close to any', () => {
     expect(brief(edit('  seed: 42', '  seed: 42\n  colour: red'))).toEqual([
       { code: 'unknown-key', line: 39, from: 2, to: 8, endLine: 39,
-        message: "Unknown key 'colour' in 'training'; expected one of: optimizer, learning_rate, loss, epochs, batch_size, seed." },
+        message: "Unknown key 'colour' in 'training'; expected one of: optimizer, learning_rate, loss, epochs, batch_size, seed, momentum, learning_rate_decay, early_stopping, class_weight." },
     ]);
   });
 

@@ -6,6 +6,7 @@ import {
 import { schemaAt, specSchema, type SchemaNode } from '../../../server/src/spec/schema';
 import type {
   DataSpec, DenseLayerSpec, FilterSpec, MlpModelSpec, PipelineSpec, SortSpec, TrainingSpec,
+  DecisionTreeModelSpec, LinearSvmModelSpec, LinearRegressionModelSpec, LogisticRegressionModelSpec,
   LagsStep, SplitStep, StandardizeStep, PermutationImportanceSpec,
 } from '../../../server/src/spec/types';
 import type {
@@ -31,9 +32,16 @@ const shapes: [string[], (string | number)[]][] = [
   [keys<LagsStep['lags']>({ column: true, count: true, group_by: true, horizon: true }), ['preprocessing', 0, 'lags']],
   [keys<SplitStep['split']>({ method: true, validation: true, test: true, seed: true }), ['preprocessing', 0, 'split']],
   [keys<StandardizeStep['standardize']>({ columns: true, target: true }), ['preprocessing', 0, 'standardize']],
-  [keys<MlpModelSpec>({ type: true, hidden_layers: true, output_activation: true }), ['model']],
+  // The schema's model object holds every family's keys (the `type` picks which apply).
+  [[...keys<MlpModelSpec>({ type: true, hidden_layers: true, output_activation: true, dropout: true, l2: true }),
+    ...keys<Omit<DecisionTreeModelSpec, 'type'>>({ criterion: true, max_depth: true, min_samples_split: true, min_samples_leaf: true, max_leaf_nodes: true, ccp_alpha: true }),
+    ...keys<Omit<LinearSvmModelSpec, 'type'>>({ loss: true, C: true }), ...keys<Omit<LinearRegressionModelSpec, 'type'>>({ alpha: true }),
+    ...keys<Omit<LogisticRegressionModelSpec, 'type' | 'C'>>({})], ['model']],
   [keys<DenseLayerSpec>({ units: true, activation: true }), ['model', 'hidden_layers', 0]],
-  [keys<TrainingSpec>({ optimizer: true, learning_rate: true, loss: true, epochs: true, batch_size: true, seed: true }), ['training']],
+  [keys<TrainingSpec>({
+    optimizer: true, learning_rate: true, loss: true, epochs: true, batch_size: true, seed: true,
+    momentum: true, learning_rate_decay: true, early_stopping: true, class_weight: true,
+  }), ['training']],
   [keys<PermutationImportanceSpec['permutation_importance']>({ repeats: true, split: true, metric: true }), ['explanation', 0, 'permutation_importance']],
 ];
 
