@@ -89,16 +89,27 @@ export interface RunReport {
   createdAt: string;
   spec: { name: string; path: string; sha256: string };
   data: { path: string; sha256: string; rows: number; trainRows: number; validationRows: number };
-  task: 'regression';
+  task: 'regression' | 'classification';
   target: string;
   features: string[];
+  /** Classification: the class labels in label-encoding order (the model's outputs). */
+  classes?: string[];
   backend: BackendName;
   seed: number;
-  model: { type: 'mlp'; layers: { units: number; activation: string }[]; parameters: number };
+  /**
+   * `layers`: the MLP's dense layers ([] for other families); `parameters`: fitted numbers (a tree: its nodes).
+   */
+  model: { type: 'mlp' | 'decision_tree' | 'linear_svm' | 'linear_regression' | 'logistic_regression'; layers: { units: number; activation: string }[]; parameters: number };
   metrics: {
     split: 'validation';
+    /**
+     * Regression: in the target's units. Classification: of the class probabilities against the one-hot
+     * truth (so RMSE² is the Brier score divided by the number of classes); see `classification` for the rest.
+     */
     model: RegressionMetrics;
     baseline: RegressionMetrics & { name: string };
+    /** Classification only: the model and the majority-class baseline (training class frequencies). */
+    classification?: { model: ClassificationMetrics; baseline: ClassificationMetrics & { name: string } };
   };
   history: EpochRecord[];
   importance?: PermutationImportanceResult;

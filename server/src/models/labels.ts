@@ -2,6 +2,8 @@
  * Label encoding of a classification target: the distinct labels in sorted order (as scikit-learn's
  * LabelEncoder, so class indices agree with the reference figures), each row's label as an index.
  */
+import { DataError } from '../data/errors';
+import { columnIndex, type Table } from '../data/table';
 
 /** Sort order of labels: numerically when every label is a number, else by code unit (stable across locales). */
 function compareLabels(a: string, b: string, numeric: boolean): number {
@@ -36,4 +38,23 @@ export function encodeWithClasses(labels: readonly (string | number)[], classes:
     if (k === undefined) throw new Error(`row ${i}: class label '${String(l)}' was not seen in training (${classes.join(', ')})`);
     return k;
   });
+}
+
+/**
+ * The table with the target column's labels replaced by class indices (sorted label order).
+ * @throws DataError-like Error naming the CSV line of an empty label, or when there are fewer than 2 classes.
+ */
+export function encodeTableTarget(table: Table, target: string): { table: Table; classes: string[] } {
+  const col = columnIndex(table, target);
+  const cells = table.rows.map((r) => r.cells[col] ?? '');
+  const empty = cells.findIndex((c) => String(c).trim() === '');
+  if (empty >= 0) throw new DataError('empty class label in the target column', { file: table.file, line: table.rows[empty]!.line, column: target });
+  let encoded: { classes: string[]; y: number[] };
+  try {
+    encoded = encodeLabels(cells);
+  } catch (e) {
+    throw new DataError(`target '${target}': ${(e as Error).message}`, { file: table.file, column: target });
+  }
+  const rows = table.rows.map((r, i) => ({ line: r.line, cells: r.cells.map((c, j) => (j === col ? encoded.y[i]! : c)) }));
+  return { table: { ...table, rows }, classes: encoded.classes };
 }

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { EpochRecord } from '../../../protocol/protocol';
 import { permutation, seededRandom } from '../data/random';
-import type { MlpModelSpec, TrainingSpec } from '../spec/types';
+import type { ModelSpec, TrainingSpec } from '../spec/types';
 import { fileLoadHandler, fileSaveHandler } from './modelFiles';
 
 /** Options beyond the spec's layers: classification head, dropout and L2 weight decay. */
@@ -27,10 +27,12 @@ export interface MlpBuildOptions {
  * Builds (uncompiled) the MLP for `nFeatures` inputs: Dense(units, activation) per hidden layer (each followed by
  * Dropout when `options.dropout` > 0), then Dense(1, linear) for regression or Dense(n_classes, softmax) for
  * classification. Layer i's kernel is initialized with Glorot uniform seeded by `seed + i`.
- * @throws Error for a dropout rate outside [0, 1), a negative L2 or fewer than 2 classes.
+ * Dropout and L2 default to the spec's `dropout` and `l2`.
+ * @throws Error for a non-mlp spec, a dropout rate outside [0, 1), a negative L2 or fewer than 2 classes.
  */
-export function buildMlp(spec: MlpModelSpec, nFeatures: number, seed: number, options: MlpBuildOptions = {}): tfl.Sequential {
-  const { nClasses, dropout = 0, l2 = 0 } = options;
+export function buildMlp(spec: ModelSpec, nFeatures: number, seed: number, options: MlpBuildOptions = {}): tfl.Sequential {
+  if (spec.type !== 'mlp') throw new Error(`buildMlp: the model is a ${spec.type}, not an mlp`);
+  const { nClasses, dropout = spec.dropout ?? 0, l2 = spec.l2 ?? 0 } = options;
   if (!(dropout >= 0 && dropout < 1)) throw new Error(`mlp: dropout must be in [0, 1), not ${dropout}`);
   if (!(l2 >= 0)) throw new Error(`mlp: l2 must be >= 0, not ${l2}`);
   if (nClasses !== undefined && !(Number.isInteger(nClasses) && nClasses >= 2)) throw new Error(`mlp: classification needs at least 2 classes, not ${nClasses}`);

@@ -13,6 +13,7 @@ import { filterRows, sortRows } from '../data/rows';
 import { splitRows } from '../data/split';
 import { fitPreprocessing, type FittedPreprocessing } from '../data/standardize';
 import { isNumericColumn, type Table } from '../data/table';
+import { encodeTableTarget } from '../models/labels';
 import { recipeFromSpec, usesFramePipeline } from '../data/frame/fromSpec';
 import { parseCsvFrame } from '../data/frame/load';
 import { featureMatrix, prepareFrame, type SavedDataPipeline } from '../data/frame/recipe';
@@ -92,6 +93,12 @@ export function prepareData(spec: PipelineSpec, specPath: string, onLoaded?: (ms
     else if ('standardize' in step) standardize = step.standardize;
   }
 
+  let classes: string[] | undefined;
+  if (spec.task === 'classification') {
+    if (standardize?.target) throw new DataError('standardize.target does not apply to classification: the target is a class label', { file: dataPath, column: spec.data.target });
+    const encoded = encodeTableTarget(table, spec.data.target);
+    table = encoded.table; classes = encoded.classes;
+  }
   const numeric = table.columns.filter((c) => isNumericColumn(table, c));
   const features = featureNames(spec, numeric);
   if (features.length === 0) throw new DataError('no features: the data has no numeric column besides the target', { file: dataPath });
@@ -115,7 +122,7 @@ export function prepareData(spec: PipelineSpec, specPath: string, onLoaded?: (ms
     const mean = train.y.reduce((a, b) => a + b, 0) / train.y.length;
     baseline = { name: 'training mean', validation: validation.y.map(() => mean) };
   }
-  return { dataPath, dataSha256: sha256(bytes), csvRows, table, all, train, validation, fitted: st.fitted, baseline, steps };
+  return { dataPath, dataSha256: sha256(bytes), csvRows, table, all, train, validation, fitted: st.fitted, baseline, steps, ...(classes ? { classes } : {}) };
 }
 
 /**

@@ -7,8 +7,11 @@ import type { BackendName, PermutationImportanceResult, RunReport } from '../../
 import { version as xaiVersion } from '../../../package.json';
 import { inverseTarget, transformFeatures, transformTarget, type FittedPreprocessing } from '../data/standardize';
 import { permutationImportance } from '../explain/permutationImportance';
-import { regressionMetrics } from '../models/metrics';
-import { buildMlp, parameterCount, predictMlp, saveMlp, trainMlp } from '../models/mlp';
+import { classificationMetrics, majorityBaseline, regressionMetrics } from '../models/metrics';
+import { predictMlp } from '../models/mlp';
+import type { FittedModel } from '../models/model';
+import { trainModel } from '../models/train';
+import type { PredictFunction } from '../explain/permutationImportance';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ParsedSpec } from '../spec/parse';
 import type { PipelineSpec } from '../spec/types';
@@ -38,15 +41,28 @@ export function rawPredictor(model: LayersModel, fitted: FittedPreprocessing): (
   return (x) => inverseTarget(fitted, predictMlp(model, transformFeatures(fitted, x)));
 }
 
+/**
+ * Any family as the explainer sees it: raw features [n, n_features] → regression predictions [n] in target
+ * units, or class probabilities [n, n_classes].
+ */
+export function rawModelPredictor(model: FittedModel, fitted: FittedPreprocessing): (x: number[][]) => Promise<number[] | number[][]> {
+  return async (x) => {
+    const out = await model.predict(transformFeatures(fitted, x));
+    return model.task === 'classification' ? out : inverseTarget(fitted, out.map((r) => r[0]!));
+  };
+}
+
 /** Permutation importance as the spec asks for it, or undefined when the spec asks for none. */
 export async function explainWithSpec(
-  spec: PipelineSpec, data: PreparedData, predict: (x: number[][]) => number[],
+  spec: PipelineSpec, data: PreparedData, predict: PredictFunction,
 ): Promise<PermutationImportanceResult | undefined> {
   const step = spec.explanation?.find((e) => 'permutation_importance' in e)?.permutation_importance;
   if (!step) return undefined;
   const part = (step.split ?? 'validation') === 'train' ? data.train : data.validation;
+  // Classification scores class predictions: the regression metrics of the spec (default rmse) become accuracy.
+  const metric = spec.task === 'classification' ? 'accuracy' : step.metric ?? 'rmse';
   return permutationImportance(predict, part.x, part.y, {
-    features: data.all.features, repeats: step.repeats ?? 10, metric: step.metric ?? 'rmse', seed: spec.training.seed,
+    features: data.all.features, repeats: step.repeats ?? 10, metric, seed: spec.training.seed,
     split: step.split ?? 'validation',
   });
 }
@@ -69,44 +85,67 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
 
   const t1 = Date.now();
   const { fitted } = data;
-  const model = buildMlp(spec.model, fitted.features.length, spec.training.seed);
+  const classification = spec.task === 'classification';
+  const xVal = transformFeatures(fitted, data.validation.x);
+  const epochs = spec.training.epochs;
+  const trained = await trainModel(
+    spec,
+    { x: transformFeatures(fitted, data.train.x), y: classification ? data.train.y : transformTarget(fitted, data.train.y) },
+    { x: xVal, y: classification ? data.validation.y : transformTarget(fitted, data.validation.y) },
+    data.classes,
+    (r) => progress({
+      stage: 'train', message: `Epoch ${r.epoch}/${epochs}`, fraction: 0.05 + 0.85 * (r.epoch / epochs),
+      epoch: r.epoch, epochs, loss: r.loss, valLoss: r.valLoss,
+    }),
+  );
   try {
-    const epochs = spec.training.epochs;
-    const history = await trainMlp(model, transformFeatures(fitted, data.train.x), transformTarget(fitted, data.train.y), spec.training, {
-      validation: { x: transformFeatures(fitted, data.validation.x), y: transformTarget(fitted, data.validation.y) },
-      onEpoch: (r) => progress({
-        stage: 'train', message: `Epoch ${r.epoch}/${epochs}`, fraction: 0.05 + 0.85 * (r.epoch / epochs),
-        epoch: r.epoch, epochs, loss: r.loss, valLoss: r.valLoss,
-      }),
-    });
+    const history = trained.history;
     const trainMs = Date.now() - t1;
 
     const t2 = Date.now();
     progress({ stage: 'explain', message: 'Validation metrics and permutation importance', fraction: 0.9 });
-    const predict = rawPredictor(model, fitted);
-    const validationPredictions = predict(data.validation.x);
-    const metrics: RunReport['metrics'] = {
-      split: 'validation',
-      model: regressionMetrics(data.validation.y, validationPredictions),
-      baseline: { name: data.baseline.name, ...regressionMetrics(data.validation.y, data.baseline.validation) },
-    };
+    const predict = rawModelPredictor(trained.model, fitted);
+    let validationPredictions: number[];
+    let metrics: RunReport['metrics'];
+    if (classification) {
+      const classes = data.classes!;
+      const probabilities = await trained.model.predict(xVal);
+      const base = majorityBaseline(data.train.y, classes.length, data.validation.y.length);
+      const baseName = `majority class (${classes[base[0]!.indexOf(Math.max(...base[0]!))]})`;
+      const oneHot = data.validation.y.flatMap((c) => classes.map((_, k) => (k === c ? 1 : 0)));
+      const predictedClass = trained.predictClass?.(xVal);
+      validationPredictions = predictedClass ?? probabilities.map((r) => r.indexOf(Math.max(...r)));
+      metrics = {
+        split: 'validation',
+        model: regressionMetrics(oneHot, probabilities.flat()),
+        baseline: { name: baseName, ...regressionMetrics(oneHot, base.flat()) },
+        classification: {
+          model: classificationMetrics(data.validation.y, probabilities, classes, predictedClass),
+          baseline: { name: baseName, ...classificationMetrics(data.validation.y, base, classes) },
+        },
+      };
+    } else {
+      validationPredictions = (await predict(data.validation.x)) as number[];
+      metrics = {
+        split: 'validation',
+        model: regressionMetrics(data.validation.y, validationPredictions),
+        baseline: { name: data.baseline.name, ...regressionMetrics(data.validation.y, data.baseline.validation) },
+      };
+    }
     const importance = await explainWithSpec(spec, data, predict);
     const explainMs = Date.now() - t2;
 
     progress({ stage: 'write', message: 'Writing the run folder', fraction: 0.97 });
     const run = startRun(specPath, options.runsRoot);
     try {
-      await saveMlp(model, `${run.tempDir}/model`);
+      await trained.save(`${run.tempDir}/model`, fitted.features);
       const report: RunReport = {
         reportVersion: 1, runId: run.runId, createdAt: new Date().toISOString(),
         spec: { name: spec.name, path: specPath, sha256: sha256(parsed.text) },
         data: { path: data.dataPath, sha256: data.dataSha256, rows: data.all.x.length, trainRows: data.train.x.length, validationRows: data.validation.x.length },
-        task: 'regression', target: spec.data.target, features: fitted.features, backend: options.backend, seed: spec.training.seed,
-        model: {
-          type: 'mlp',
-          layers: [...spec.model.hidden_layers.map((l) => ({ units: l.units, activation: l.activation })), { units: 1, activation: spec.model.output_activation ?? 'linear' }],
-          parameters: parameterCount(model),
-        },
+        task: classification ? 'classification' : 'regression', target: spec.data.target, features: fitted.features,
+        ...(data.classes ? { classes: data.classes } : {}), backend: options.backend, seed: spec.training.seed,
+        model: trained.summary,
         metrics, history, importance, steps: data.steps,
         timings: { loadMs, preprocessMs, trainMs, explainMs, totalMs: Date.now() - t0 },
         versions: { xaiPipelines: xaiVersion, tfjs: tf.version_core, node: process.version },
@@ -127,7 +166,7 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
       throw e;
     }
   } finally {
-    model.dispose();
+    trained.dispose();
   }
 }
 

@@ -6,7 +6,8 @@
  * in step. Keys are snake_case in YAML and here, so that a key in an error message is the key the user typed.
  */
 
-export type Task = 'regression';
+/** regression: predict a number; classification: predict a class label (the target's text, label-encoded in sorted order). */
+export type Task = 'regression' | 'classification';
 
 /** A row filter: keep rows whose `column` equals the value (compared as text). */
 export interface FilterSpec {
@@ -70,10 +71,46 @@ export interface DenseLayerSpec {
 export interface MlpModelSpec {
   type: 'mlp';
   hidden_layers: DenseLayerSpec[];
+  /** linear (regression); classification always ends in a softmax layer with one unit per class. */
   output_activation?: 'linear';
+  /** Dropout rate after each hidden layer, in [0, 1). */
+  dropout?: number;
+  /** L2 penalty on the kernels. */
+  l2?: number;
 }
 
-export type ModelSpec = MlpModelSpec;
+/** CART decision tree (see server/src/models/tree.ts for the tie-break). */
+export interface DecisionTreeModelSpec {
+  type: 'decision_tree';
+  criterion?: 'gini' | 'entropy' | 'squared_error';
+  max_depth?: number;
+  min_samples_split?: number;
+  min_samples_leaf?: number;
+  max_leaf_nodes?: number;
+  ccp_alpha?: number;
+}
+
+/** Linear SVM (classification): hinge or squared hinge with an L2 penalty, C. */
+export interface LinearSvmModelSpec {
+  type: 'linear_svm';
+  loss?: 'hinge' | 'squared_hinge';
+  C?: number;
+}
+
+/** Least squares (regression), with a ridge penalty alpha >= 0. */
+export interface LinearRegressionModelSpec {
+  type: 'linear_regression';
+  alpha?: number;
+}
+
+/** L2-penalized logistic regression (classification), inverse strength C. */
+export interface LogisticRegressionModelSpec {
+  type: 'logistic_regression';
+  C?: number;
+}
+
+export type ModelSpec = MlpModelSpec | DecisionTreeModelSpec | LinearSvmModelSpec | LinearRegressionModelSpec | LogisticRegressionModelSpec;
+export type ModelType = ModelSpec['type'];
 
 export interface TrainingSpec {
   optimizer: 'adam' | 'sgd' | 'rmsprop';
@@ -82,6 +119,14 @@ export interface TrainingSpec {
   epochs: number;
   batch_size: number;
   seed: number;
+  /** SGD momentum in [0, 1) (optimizer sgd). */
+  momentum?: number;
+  /** Step decay of the learning rate: multiplied by `factor` every `every` epochs. */
+  learning_rate_decay?: { factor: number; every: number };
+  /** Stop when the validation loss has not improved for `patience` epochs; restore the best weights. */
+  early_stopping?: { patience: number; min_delta?: number; restore_best?: boolean };
+  /** Classification: `balanced` weighs each class by n / (k · n_class). */
+  class_weight?: 'none' | 'balanced';
 }
 
 /** Permutation importance (Breiman 2001; Fisher, Rudin & Dominici 2019). */
