@@ -4,10 +4,10 @@
 //   - XAI Pipelines: server/src/data/frame (streamed columnar loader → impute mean / most frequent → standardize →
 //     one-hot), bundled with esbuild;
 //   - pandas (when python3 has it): scripts/reference/data_bench_pandas.py, the same steps.
-// Prints wall time, peak RSS and the ratio; both sides print a checksum of the features (sum of every value),
-// which must agree. Usage: node bench/data.mjs [--rows N]   (also run by bench/run.mjs)
+// Prints wall time, peak RSS (the child's own maxRSS) and the ratio; both sides print the sum and the sum of squares
+// of every feature value, which must agree (the same imputation, scaling and encoding). Usage: node bench/data.mjs [--rows N]   (also run by bench/run.mjs)
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
+// Debian's python3 (with python3-pandas), not whatever python3 comes first on PATH.
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** The child: load + preprocess, print figures as one JSON line. */
 function child(file) {
@@ -30,9 +32,9 @@ function child(file) {
   f = d.applyFitted(f, d.fitStandardize(f, all, num)).frame;
   f = d.applyFitted(f, d.fitOneHot(f, all, cat, 'ignore')).frame;
   const ms = performance.now() - t0;
-  let checksum = 0;
-  for (const c of f.columns) for (const v of c.values) checksum += v;
-  process.stdout.write(`${JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, rows: n, features: f.columns.length, checksum })}\n`);
+  let checksum = 0, sumsq = 0;
+  for (const c of f.columns) for (const v of c.values) { checksum += v; sumsq += v * v; }
+  process.stdout.write(`${JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, rows: n, features: f.columns.length, checksum, sumsq })}\n`);
 }
 
 async function generate(path, rows) {
@@ -82,13 +84,13 @@ export async function benchData(rows = 1_000_000) {
     const mb = statSync(file).size / 2 ** 20;
     console.log(`data: ${rows} rows × 20 columns, ${mb.toFixed(0)} MiB CSV generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
     const js = runChild(process.execPath, [fileURLToPath(import.meta.url), '--child', file]);
-    const hasPandas = spawnSync('python3', ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0;
-    const py = hasPandas ? runChild('python3', [join(root, 'scripts', 'reference', 'data_bench_pandas.py'), file]) : { error: 'pandas not installed (apt-get install python3-pandas)' };
+    const hasPandas = spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0;
+    const py = hasPandas ? runChild(PYTHON, [join(root, 'scripts', 'reference', 'data_bench_pandas.py'), file]) : { error: 'pandas not installed (apt-get install python3-pandas)' };
     const { default: Table } = await import('cli-table3');
-    const t = new Table({ style: { head: [], border: [] }, head: ['load + impute + standardize + one-hot', 'wall s', 'peak RSS MiB', 'features', 'checksum'] });
-    const row = (name, r) => (r.error ? [name, '—', '—', '—', r.error] : [name, (r.ms / 1000).toFixed(2), (r.maxRssKb / 1024).toFixed(0), r.features, r.checksum.toFixed(3)]);
+    const t = new Table({ style: { head: [], border: [] }, head: ['load + impute + standardize + one-hot', 'wall s', 'peak RSS MiB', 'features', 'Σ x', 'Σ x²'] });
+    const row = (name, r) => (r.error ? [name, '—', '—', '—', r.error, ''] : [name, (r.ms / 1000).toFixed(2), (r.maxRssKb / 1024).toFixed(0), r.features, r.checksum.toFixed(3), r.sumsq.toFixed(3)]);
     t.push(row('XAI Pipelines (columnar, JS)', js), row('pandas', py));
-    if (!js.error && !py.error) t.push(['ratio XAI / pandas', (js.ms / py.ms).toFixed(2), (js.maxRssKb / py.maxRssKb).toFixed(2), '', '']);
+    if (!js.error && !py.error) t.push(['ratio XAI / pandas', (js.ms / py.ms).toFixed(2), (js.maxRssKb / py.maxRssKb).toFixed(2), '', '', '']);
     console.log(t.toString());
     return { js, py };
   } finally {
