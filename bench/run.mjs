@@ -162,3 +162,6 @@ await (await import('./data.mjs')).benchData();
 
 // Explanation methods: evaluations and wall time per method, permutation importance beside scikit-learn (bench/explain.mjs).
 await (await import('./explain.mjs')).benchExplain();
+
+// Model training speed: MLP per epoch per backend beside PyTorch and scikit-learn, CART fit time (bench/models.mjs).
+await (await import('./models.mjs')).benchModels();
