@@ -57,6 +57,20 @@ describe('pipeline: decision tree, linear SVM, logistic/linear regression and ML
     });
   }
 
+  it('a run repeated with the same seed on the same backend gives the same metrics (MLP with dropout, SVM)', async () => {
+    for (const model of ['{ type: mlp, hidden_layers: [{ units: 8, activation: relu }], dropout: 0.2 }', '{ type: linear_svm }']) {
+      const text = `version: 1\nname: repeat\ntask: classification\ndata: { source: ../data/wine.csv, target: cultivar }\n` +
+        `preprocessing:\n  - split: { method: random, validation: 0.3 }\n  - standardize: { columns: features }\nmodel: ${model}\n` +
+        'training: { epochs: 15, batch_size: 16, learning_rate: 0.01, seed: 11 }\n';
+      const a = await run('repeat', text);
+      const b = await run('repeat', text);
+      expect(b.report.runId).not.toBe(a.report.runId);
+      expect(b.report.metrics).toEqual(a.report.metrics);
+      expect(b.report.history).toEqual(a.report.history);
+      expect(b.report.importance?.features).toEqual(a.report.importance?.features);
+    }
+  });
+
   it('linear regression on diabetes; a model that does not fit the task is refused with a clear message', async () => {
     const { report } = await run('lin', 'version: 1\nname: diabetes-linear\ntask: regression\ndata: { source: ../data/diabetes.csv, target: progression }\n' +
       'preprocessing:\n  - split: { method: random, validation: 0.2 }\nmodel: { type: linear_regression, alpha: 1 }\ntraining: { seed: 1 }\n');
