@@ -29,7 +29,7 @@ describe('examples/penguins', () => {
     expect([report.data.rows, report.data.trainRows, report.data.validationRows]).toEqual([344, 275, 69]);
     expect(report.metrics.classification!.model.accuracy).toBeGreaterThan(0.9);
     const steps = report.steps as DataStepAccount[];
-    expect(steps.map((s) => s.step)).toEqual(['load', 'split', 'impute', 'impute', 'one_hot', 'standardize', 'label_encode']);
+    expect(steps.map((s) => s.step)).toEqual(['load', 'split', 'impute', 'impute', 'one_hot', 'standardize', 'label_encode', 'features']);
     expect(steps.filter((s) => s.step === 'impute').map((s) => s.imputed)).toEqual([8, 11]);
     expect(report.features).toEqual(['Island=Biscoe', 'Island=Dream', 'Island=Torgersen', 'Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Sex=FEMALE', 'Sex=MALE']);
 

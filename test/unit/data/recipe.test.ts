@@ -33,7 +33,7 @@ describe('penguins end to end (missing cells, the stray ".", categories, names w
 
   it('accounts for every step: rows, imputed values, columns added and dropped', () => {
     expect(p.steps.map((s) => [s.step, s.rowsIn, s.rowsOut])).toEqual([
-      ['load', 344, 344], ['split', 344, 344], ['impute', 344, 344], ['impute', 344, 344], ['one_hot', 344, 344], ['standardize', 344, 344], ['label_encode', 344, 344],
+      ['load', 344, 344], ['split', 344, 344], ['impute', 344, 344], ['impute', 344, 344], ['one_hot', 344, 344], ['standardize', 344, 344], ['label_encode', 344, 344], ['features', 344, 344],
     ]);
     expect(p.steps[0]!.detail).toMatch(/19 missing cells/);
     // Stratified 80/20: Adelie 152 → 30, Chinstrap 68 → 14, Gentoo 124 → 25 validation rows.
@@ -117,6 +117,7 @@ describe('seattle-weather: date parts and a chronological split', () => {
     const x = featureMatrix(w.frame, ['date_month', 'date_weekday', 'date_day_of_year'], [0, 59, 1460]);
     // 2012-01-01 was a Sunday; 2012-02-29 (leap day) a Wednesday, day 60; 2015-12-31 a Thursday, day 365.
     expect(x).toEqual([[1, 6, 1], [2, 2, 60], [12, 3, 365]]);
+    expect(byStep(w.steps, 'features')[0]!.detail).toBe('7 features; not features: date (a raw date: date_parts makes features of it)');
     expect(byStep(w.steps, 'split')[0]!.detail).toBe('chronological (last rows to validation, then test): 1023 training, 292 validation, 146 test');
     expect([w.parts.train.at(-1), w.parts.validation[0], w.parts.test[0]]).toEqual([1022, 1023, 1315]);
     expect(w.classes).toEqual(['drizzle', 'fog', 'rain', 'snow', 'sun']);
@@ -160,7 +161,7 @@ describe('stocks: lags and rolling windows per symbol', () => {
     expect(x[0]![3]).toBeCloseTo(26.91, 12);
     expect(x[0]!.slice(4, 6)).toEqual([25.45, 28.37]);
     expect(x[0]![6]).toBeCloseTo(1.46, 12);
-    expect(q.steps.map((st) => [st.step, st.rowsOut])).toEqual([['load', 560], ['lags', 545], ['rolling', 535], ['split', 535]]);
+    expect(q.steps.map((st) => [st.step, st.rowsOut])).toEqual([['load', 560], ['lags', 545], ['rolling', 535], ['split', 535], ['features', 535]]);
   });
 });
 

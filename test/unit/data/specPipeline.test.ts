@@ -53,7 +53,7 @@ training:
     expect(usesFramePipeline(spec)).toBe(true);
     const d = prepareData(spec, path);
     expect(d.steps.map((s) => [s.step, s.rowsIn, s.rowsOut])).toEqual([
-      ['load', 344, 344], ['drop_missing', 344, 342], ['split', 342, 342], ['impute', 342, 342], ['one_hot', 342, 342], ['clip', 342, 342], ['standardize', 342, 342],
+      ['load', 344, 344], ['drop_missing', 344, 342], ['split', 342, 342], ['impute', 342, 342], ['one_hot', 342, 342], ['clip', 342, 342], ['standardize', 342, 342], ['features', 342, 342],
     ]);
     expect([d.train.x.length, d.validation.x.length, d.test?.x.length]).toEqual([240, 68, 34]);
     // The 2 dropped rows lack every measurement and Sex; of the other 11 missing Sex cells 9 remain (8 empty, '.').

@@ -96,12 +96,21 @@ export function runRowStep(frame: Frame, step: DataStep): { frame: Frame; accoun
   throw new Error(`not a row step: ${stepName(step)}`);
 }
 
-function defaultFeatures(frame: Frame, recipe: Recipe): string[] {
+/** The features (listed, or every column but the target, raw dates and group keys) and why the others are not. */
+function chooseFeatures(frame: Frame, recipe: Recipe): { features: string[]; leftOut: string[] } {
   const groupKeys = new Set(recipe.steps.flatMap((s) => {
     const w = ('lags' in s && s.lags) || ('rolling' in s && s.rolling) || ('diff' in s && s.diff) || ('returns' in s && s.returns);
     return w && w.group_by ? [w.group_by] : [];
   }));
-  return frame.columns.filter((c) => c.name !== recipe.target && c.kind !== 'date' && !groupKeys.has(c.name)).map((c) => c.name);
+  const leftOut: string[] = [];
+  const features: string[] = [];
+  for (const c of frame.columns) {
+    if (c.name === recipe.target) continue;
+    const why = recipe.features ? (recipe.features.includes(c.name) ? '' : 'not listed in features')
+      : c.kind === 'date' ? 'a raw date: date_parts makes features of it' : groupKeys.has(c.name) ? 'the group key of a window step' : '';
+    if (why) leftOut.push(`${c.name} (${why})`); else if (!recipe.features) features.push(c.name);
+  }
+  return { features: recipe.features ? [...recipe.features] : features, leftOut };
 }
 
 /**
@@ -145,7 +154,8 @@ export function prepareFrame(input: Frame, recipe: Recipe, loadInfo: LoadInfo, l
   steps.push(s.account);
   const train = s.parts.train;
 
-  let features = recipe.features ? [...recipe.features] : defaultFeatures(frame, recipe);
+  const chosen = chooseFeatures(frame, recipe);
+  let features = chosen.features;
   for (const f of features) getColumn(frame, f);
   if (features.includes(recipe.target)) throw new DataError(`the target '${recipe.target}' cannot also be a feature`, { file, column: recipe.target });
   const groups: Record<string, string[]> = {};
@@ -206,6 +216,10 @@ export function prepareFrame(input: Frame, recipe: Recipe, loadInfo: LoadInfo, l
     y = encodeTarget(frame, recipe.target, classes);
     steps.push({ step: 'label_encode', rowsIn: n, rowsOut: n, detail: `${recipe.target}: ${classes.map((c, k) => `${k} = ${c}`).join(', ')} (classes of the training rows)` });
   } else y = numericTarget(frame, recipe.target);
+  steps.push({
+    step: 'features', rowsIn: n, rowsOut: n,
+    detail: `${features.length} features${chosen.leftOut.length ? `; not features: ${chosen.leftOut.join(', ')}` : ''}`,
+  });
 
   const saved: SavedDataPipeline = {
     format: 'xai-data-pipeline', version: 1,
