@@ -60,10 +60,21 @@ function printReport(report: RunReport, runDir: string): void {
   const m = report.metrics;
   out();
   out(`Validation (${report.data.validationRows} rows; trained on ${report.data.trainRows}), target '${report.target}':`);
-  const metrics = new Table({ head: ['', 'RMSE', 'MAE', 'R²'], ...compact });
-  metrics.push(['MLP', f(m.model.rmse), f(m.model.mae), f(m.model.r2)]);
-  metrics.push([`baseline: ${m.baseline.name}`, f(m.baseline.rmse), f(m.baseline.mae), f(m.baseline.r2)]);
-  out(metrics.toString());
+  const modelName = report.model.type === 'mlp' ? 'MLP' : report.model.type;
+  if (m.classification) {
+    const c = m.classification;
+    const metrics = new Table({ head: ['', 'accuracy', 'balanced acc.', 'F1 (macro)', 'ROC AUC', 'log loss'], ...compact });
+    for (const [name, x] of [[modelName, c.model], [`baseline: ${c.baseline.name}`, c.baseline]] as const) {
+      metrics.push([name, f(x.accuracy), f(x.balancedAccuracy), f(x.f1), x.rocAuc === null ? '—' : f(x.rocAuc), f(x.logLoss)]);
+    }
+    out(metrics.toString());
+    out(`Confusion matrix (rows: true ${c.model.classes.join(', ')}; columns: predicted): ${JSON.stringify(c.model.confusion)}`);
+  } else {
+    const metrics = new Table({ head: ['', 'RMSE', 'MAE', 'R²'], ...compact });
+    metrics.push([modelName, f(m.model.rmse), f(m.model.mae), f(m.model.r2)]);
+    metrics.push([`baseline: ${m.baseline.name}`, f(m.baseline.rmse), f(m.baseline.mae), f(m.baseline.r2)]);
+    out(metrics.toString());
+  }
   const imp = report.importance;
   if (imp) {
     out();
