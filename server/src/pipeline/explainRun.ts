@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport } from '../../../protocol/protocol';
 import type { FittedPreprocessing } from '../data/standardize';
-import { loadMlp } from '../models/mlp';
+import { loadFittedModel } from '../models/train';
 import type { WorkerProgress } from '../worker/jobs';
 import { prepareData } from './prepare';
 import { reportHtml } from './reportHtml';
-import { explainWithSpec, rawPredictor, type PipelineResult } from './runPipeline';
+import { explainWithSpec, rawModelPredictor, type PipelineResult } from './runPipeline';
 import { readLatestRun, replaceFileAtomic } from './runs';
 import { readSpec } from './specInput';
 
@@ -27,7 +27,8 @@ export async function explainLatestRun(specPath: string, options: { runsRoot?: s
   if (!latest) throw new Error(`the spec ${specPath} has no finished run to explain yet: train it first`);
   const { parsed, spec } = readSpec(specPath);
   const fitted = JSON.parse(readFileSync(join(latest.runDir, 'preprocessing.json'), 'utf8')) as FittedPreprocessing;
-  const model = await loadMlp(join(latest.runDir, 'model'));
+  // Any family: an MLP's LayersModel folder or a tree/linear model JSON (told apart by model.json's format).
+  const model = await loadFittedModel(join(latest.runDir, 'model'));
   try {
     progress({ stage: 'preprocess', message: 'Preparing the data', fraction: 0.2 });
     const data = prepareData(spec, specPath);
@@ -35,7 +36,7 @@ export async function explainLatestRun(specPath: string, options: { runsRoot?: s
       throw new Error(`the spec's features (${data.all.features.join(', ')}) differ from the run's (${fitted.features.join(', ')}): train again`);
     }
     progress({ stage: 'explain', message: 'Permutation importance', fraction: 0.5 });
-    const importance = await explainWithSpec(spec, data, rawPredictor(model, fitted));
+    const importance = await explainWithSpec(spec, data, rawModelPredictor(model, fitted));
     const report: RunReport = {
       ...latest.report, importance,
       timings: { ...latest.report.timings, explainMs: Date.now() - t0 },
@@ -46,6 +47,6 @@ export async function explainLatestRun(specPath: string, options: { runsRoot?: s
     progress({ stage: 'write', message: 'Done', fraction: 1 });
     return { runDir: latest.runDir, report };
   } finally {
-    model.dispose();
+    model.dispose?.();
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../../protocol/protocol';
 import { loadFittedModel } from '../../../server/src/models/train';
+import { explainLatestRun } from '../../../server/src/pipeline/explainRun';
 import { runPipeline } from '../../../server/src/pipeline/runPipeline';
 import { selectBackend } from '../../../server/src/worker/backend';
 import { root } from './helpers';
@@ -41,6 +42,10 @@ describe('pipeline: decision tree, linear SVM, logistic/linear regression and ML
     expect(json).toMatchObject({ format: 'xai-pipelines/model', family: 'decision_tree', features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] });
     const model = await loadFittedModel(join(runDir, 'model'));
     expect(model.outputs).toEqual(report.classes);
+    // Explain again from the saved tree alone (the extension's Explain): same importance, same run folder.
+    const again = await explainLatestRun(join(ws, 'iris', 'iris.xai.yaml'), { runsRoot: join(ws, 'runs') });
+    expect(again.runDir).toBe(runDir);
+    expect(again.report.importance?.features).toEqual(report.importance?.features);
   });
 
   for (const [type, extra] of [['linear_svm', '  C: 0.5'], ['logistic_regression', '  C: 1'], ['mlp', '  hidden_layers: [{ units: 8, activation: relu }]']] as const) {
