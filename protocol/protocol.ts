@@ -74,11 +74,28 @@ export interface PermutationImportanceResult {
   evaluations: number;
 }
 
+/** One explanation method's result in report.json (full shapes: server/src/explain/sections.ts). */
+export interface ExplanationSectionJson {
+  method: 'shap' | 'integrated_gradients' | 'sobol' | 'partial_dependence' | 'decision_paths' | 'sanity_check';
+  /** Rows the model predicted (gradient rows included). */
+  evaluations: number;
+  wallMs: number;
+  [key: string]: unknown;
+}
+
 export interface StepAccount {
   step: string;
   rowsIn: number;
   rowsOut: number;
   detail: string;
+  /** Cells filled in by an imputer (all rows). */
+  imputed?: number;
+  /** Cells moved to a clipping bound. */
+  clipped?: number;
+  /** Columns the step added, in order. */
+  added?: string[];
+  /** Columns the step removed, each with its reason. */
+  dropped?: { column: string; reason: string }[];
 }
 
 export interface EpochRecord { epoch: number; loss: number; valLoss?: number }
@@ -113,11 +130,17 @@ export interface RunReport {
   };
   history: EpochRecord[];
   importance?: PermutationImportanceResult;
+  /**
+   * Results of the spec's other explanation methods (shap, integrated_gradients, sobol, partial_dependence,
+   * decision_paths, sanity_check), in spec order; shapes in server/src/explain/sections.ts.
+   */
+  explanations?: ExplanationSectionJson[];
   steps: StepAccount[];
   timings: { loadMs: number; preprocessMs: number; trainMs: number; explainMs: number; totalMs: number };
   versions: { xaiPipelines: string; tfjs: string; node: string };
   /** Paths relative to the run folder. */
-  artifacts: { model: string; preprocessing: string; report: string; html: string };
+  /** `explanation`: the Markdown explanation report, when the spec lists methods beyond permutation importance. */
+  artifacts: { model: string; preprocessing: string; report: string; html: string; explanation?: string };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
  * exact algorithm of the family (tree, linear with identity link) and Kernel SHAP otherwise.
  */
 import type { FittedModel, LinearModel, MlpModel, TreeModel, DifferentiableModel } from '../models/model';
+import type { ExplanationStep } from '../spec/types';
 import { kmeansBackground, sampledBackground } from './background';
 import { integratedGradients } from './gradients';
 import { partialDependence } from './partialDependence';
@@ -23,15 +24,8 @@ import type { AttributionResult } from './types';
 
 type Split = 'validation' | 'train';
 
-/** The spec's explanation methods beyond permutation importance (each a map with one key). */
-export type ExplanationMethodStep =
-  | { shap: { samples?: number; background?: number; summarize?: 'kmeans' | 'sample'; coalitions?: number; split?: Split; output?: string } }
-  | { integrated_gradients: { samples?: number; baseline?: 'zero' | 'mean'; steps?: number; quadrature?: 'trapezoid' | 'gauss_legendre'; split?: Split; output?: string } }
-  | { sobol: { samples?: number; bootstrap?: number; output?: string } }
-  | { partial_dependence: { features?: string[]; top?: number; grid?: number; ice?: boolean; split?: Split; output?: string } }
-  | { decision_paths: { samples?: number; surrogate_depth?: number; split?: Split } }
-  | { sanity_check: { explainer?: 'integrated_gradients' | 'kernel_shap'; samples?: number; threshold?: number } }
-  | { permutation_importance: unknown };
+/** The spec's explanation steps (permutation importance is skipped here: the pipeline runs it). */
+export type ExplanationMethodStep = ExplanationStep;
 
 export interface ExplainInputs {
   /** The fitted model; x in MODEL scale. */
@@ -50,13 +44,6 @@ const isTree = (m: FittedModel): m is TreeModel => m.family === 'decision_tree' 
 const isLinear = (m: FittedModel): m is LinearModel => 'linear' in m;
 const isDifferentiable = (m: FittedModel): m is DifferentiableModel => typeof (m as Partial<DifferentiableModel>).gradient === 'function';
 const isMlp = (m: FittedModel): m is MlpModel => typeof (m as Partial<MlpModel>).denseLayers === 'function';
-
-function outputIndex(model: FittedModel, name: string | undefined): number {
-  if (name === undefined) return 0;
-  const k = model.outputs.indexOf(name);
-  if (k < 0) throw new Error(`explanation: the model has no output ${name} (outputs: ${model.outputs.join(', ')})`);
-  return k;
-}
 
 function ranking(r: AttributionResult): RankedFeature[] { return meanAbsAttribution(r); }
 
@@ -95,7 +82,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
     const o = step.shap;
     const x = part(o.split);
     const rows = x.slice(0, o.samples ?? 10);
-    const k = outputIndex(model, o.output);
+    const k = 0;
     let r: AttributionResult;
     let algorithm: 'tree_shap' | 'linear_shap' | 'kernel_shap';
     if (isTree(model)) { r = treeShap(model, rows, { output: k, features }); algorithm = 'tree_shap'; }
@@ -117,7 +104,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
     if (!isDifferentiable(model)) throw new Error(`the ${model.family} model has no gradients; use shap instead`);
     const rows = part(o.split).slice(0, o.samples ?? 10);
     const r = await integratedGradients(model, rows, {
-      baseline: o.baseline ?? 'zero', data: inputs.train.x, steps: o.steps, quadrature: o.quadrature, output: outputIndex(model, o.output), features,
+      baseline: o.baseline ?? 'zero', data: inputs.train.x, steps: o.steps, quadrature: o.quadrature, output: 0, features,
     });
     return {
       method: 'integrated_gradients', output: r.outputName, baseline: String(r.details.baseline), quadrature: String(r.details.quadrature),
@@ -127,7 +114,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
   }
   if ('sobol' in step) {
     const o = step.sobol;
-    const r = await sobolIndices(model, { inputs: { kind: 'empirical', data: inputs.train.x }, samples: o.samples ?? 1024, bootstrap: o.bootstrap ?? 100, seed, output: outputIndex(model, o.output), features });
+    const r = await sobolIndices(model, { inputs: { kind: 'empirical', data: inputs.train.x }, samples: o.samples ?? 1024, bootstrap: o.bootstrap ?? 100, seed, output: 0, features });
     return {
       method: 'sobol', output: model.outputs[r.output] ?? 'y', samples: r.samples, indices: r.indices,
       maxAbsCorrelation: r.maxAbsCorrelation, correlatedPair: r.correlatedPair, correlated: r.correlated, evaluations: r.evaluations, wallMs: 0,
@@ -136,10 +123,11 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
   if ('partial_dependence' in step) {
     const o = step.partial_dependence;
     const x = part(o.split);
-    const k = outputIndex(model, o.output);
-    let r = await partialDependence(model, x, { features: o.features, featureNames: features, gridSize: o.grid ?? 20, ice: o.ice ?? false, output: k });
+    const k = 0;
+    const named = o.features?.length ? o.features : undefined;
+    let r = await partialDependence(model, x, { features: named, featureNames: features, gridSize: o.grid ?? 20, ice: o.ice ?? false, output: k });
     let evaluations = r.evaluations;
-    if (!o.features) {
+    if (!named) {
       // No features named: keep the `top` ones by the range of their curve.
       const top = r.curves.sort((a, b) => b.range - a.range).slice(0, o.top ?? 3);
       if (o.ice) {
@@ -189,7 +177,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
   if ('sanity_check' in step) {
     const o = step.sanity_check;
     if (!inputs.randomized) throw new Error('needs the same architecture with random weights, which this model family does not provide');
-    const explainer = o.explainer ?? (isDifferentiable(model) ? 'integrated_gradients' : 'kernel_shap');
+    const explainer = o.explainer && o.explainer !== 'auto' ? o.explainer : isDifferentiable(model) ? 'integrated_gradients' : 'kernel_shap';
     const rows = inputs.validation.x.slice(0, o.samples ?? 20);
     let evaluations = 0;
     const background = kmeansBackground(inputs.train.x, 10, seed);

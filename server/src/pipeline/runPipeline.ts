@@ -3,10 +3,11 @@
  * target's original units) → permutation importance → artifacts, written atomically into a run folder.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, PermutationImportanceResult, RunReport } from '../../../protocol/protocol';
+import type { BackendName, ExplanationSectionJson, PermutationImportanceResult, RunReport } from '../../../protocol/protocol';
 import { version as xaiVersion } from '../../../package.json';
 import { inverseTarget, transformFeatures, transformTarget, type FittedPreprocessing } from '../data/standardize';
 import { permutationImportance } from '../explain/permutationImportance';
+import { explainSpecMethods } from '../explain/pipelineExplain';
 import { classificationMetrics, majorityBaseline, regressionMetrics } from '../models/metrics';
 import { predictMlp } from '../models/mlp';
 import type { FittedModel } from '../models/model';
@@ -133,6 +134,8 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
       };
     }
     const importance = await explainWithSpec(spec, data, predict);
+    const explained = await explainSpecMethods(spec, trained.model, fitted.features, transformFeatures(fitted, data.train.x), xVal, importance,
+      (f, message) => progress({ stage: 'explain', message, fraction: 0.9 + 0.07 * f }));
     const explainMs = Date.now() - t2;
 
     progress({ stage: 'write', message: 'Writing the run folder', fraction: 0.97 });
@@ -146,7 +149,7 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
         task: classification ? 'classification' : 'regression', target: spec.data.target, features: fitted.features,
         ...(data.classes ? { classes: data.classes } : {}), backend: options.backend, seed: spec.training.seed,
         model: trained.summary,
-        metrics, history, importance, steps: data.steps,
+        metrics, history, importance, ...(explained ? { explanations: explained.sections as unknown as ExplanationSectionJson[] } : {}), steps: data.steps,
         timings: { loadMs, preprocessMs, trainMs, explainMs, totalMs: Date.now() - t0 },
         versions: { xaiPipelines: xaiVersion, tfjs: tf.version_core, node: process.version },
         artifacts: { model: 'model/model.json', preprocessing: 'preprocessing.json', report: 'report.json', html: 'report.html' },
@@ -154,6 +157,10 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
       run.write('preprocessing.json', `${JSON.stringify(fitted, null, 2)}\n`);
       // The columnar data pipeline (fitted on the training rows): reapplied to the raw CSV, it rebuilds the features.
       if (data.dataPipeline) run.write(DATA_PIPELINE_FILE, `${JSON.stringify(data.dataPipeline, null, 2)}\n`);
+      if (explained) {
+        report.artifacts.explanation = 'explanation.md';
+        run.write('explanation.md', explained.markdown);
+      }
       run.write(PREDICTIONS_FILE, `${JSON.stringify(predictionsJson(data, validationPredictions), null, 2)}\n`);
       report.timings.totalMs = Date.now() - t0;
       run.write('report.json', `${JSON.stringify(report, null, 2)}\n`);

@@ -34,9 +34,9 @@ export function applyDefaults(valid: unknown): PipelineSpec {
     };
   }
   s.training = { ...TRAINING_DEFAULTS, ...(s.training ?? {}) };
-  s.explanation = (s.explanation ?? []).map((e): ExplanationStep => ({
-    permutation_importance: { ...PERMUTATION_IMPORTANCE_DEFAULTS, ...(e.permutation_importance ?? {}) },
-  }));
+  s.explanation = (s.explanation ?? []).map((e): ExplanationStep => ('permutation_importance' in e
+    ? { permutation_importance: { ...PERMUTATION_IMPORTANCE_DEFAULTS, ...(e.permutation_importance ?? {}) } }
+    : e)); // the other methods apply their own defaults (server/src/explain/run.ts)
   return s;
 }
 

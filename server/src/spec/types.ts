@@ -134,8 +134,26 @@ export interface PermutationImportanceSpec {
   permutation_importance: { repeats?: number; split?: 'validation' | 'train'; metric?: 'rmse' | 'mae' | 'mse' };
 }
 
-export type ExplanationStep = PermutationImportanceSpec;
-export type ExplanationKind = 'permutation_importance';
+type ExplainSplit = 'validation' | 'train';
+/** SHAP values: TreeSHAP, linear SHAP or Kernel SHAP by model family (server/src/explain/shap/). */
+export interface ShapSpec { shap: { samples?: number; background?: number; summarize?: 'kmeans' | 'sample'; coalitions?: number; split?: ExplainSplit } }
+/** Integrated gradients (server/src/explain/gradients.ts). */
+export interface IntegratedGradientsSpec {
+  integrated_gradients: { samples?: number; baseline?: 'zero' | 'mean'; steps?: number; quadrature?: 'trapezoid' | 'gauss_legendre'; split?: ExplainSplit };
+}
+/** First-order and total Sobol indices (server/src/explain/sobol.ts). */
+export interface SobolSpec { sobol: { samples?: number; bootstrap?: number } }
+/** Partial dependence and ICE (server/src/explain/partialDependence.ts). */
+export interface PartialDependenceSpec { partial_dependence: { features?: string[]; top?: number; grid?: number; ice?: boolean; split?: ExplainSplit } }
+/** Tree, surrogate and ReLU decision paths (server/src/explain/paths/). */
+export interface DecisionPathsSpec { decision_paths: { samples?: number; surrogate_depth?: number; split?: ExplainSplit } }
+/** Model-parameter randomization sanity check (server/src/explain/sanityCheck.ts). */
+export interface SanityCheckSpec { sanity_check: { explainer?: 'auto' | 'integrated_gradients' | 'kernel_shap'; samples?: number; threshold?: number } }
+
+export type ExplanationStep =
+  | PermutationImportanceSpec | ShapSpec | IntegratedGradientsSpec | SobolSpec | PartialDependenceSpec | DecisionPathsSpec | SanityCheckSpec;
+export type ExplanationKind =
+  | 'permutation_importance' | 'shap' | 'integrated_gradients' | 'sobol' | 'partial_dependence' | 'decision_paths' | 'sanity_check';
 
 export interface PipelineSpec {
   version: 1;

@@ -1,0 +1,58 @@
+/** The spec's explanation methods run in the pipeline and land in report.json and explanation.md. */
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseSpec } from '../../../server/src/spec/parse';
+import { runPipeline } from '../../../server/src/pipeline/runPipeline';
+import { selectBackend } from '../../../server/src/worker/backend';
+
+const root = resolve(__dirname, '../../..');
+
+describe('explanation methods in the pipeline', () => {
+  let ws: string;
+  beforeAll(async () => {
+    expect(await selectBackend('cpu')).toBe('cpu');
+    ws = mkdtempSync(join(tmpdir(), 'xai-explain-pipeline-'));
+    cpSync(join(root, 'examples', 'stock-price'), join(ws, 'stock-price'), { recursive: true, filter: (s) => !s.includes('.xai') || s.endsWith('.xai.yaml') });
+    cpSync(join(root, 'examples', 'data'), join(ws, 'data'), { recursive: true });
+  });
+
+  const explanation = `explanation:
+  - permutation_importance: { repeats: 5 }
+  - shap: { samples: 4, background: 8 }
+  - integrated_gradients: { samples: 10 }
+  - sobol: { samples: 128, bootstrap: 10 }
+  - partial_dependence: { top: 2, grid: 6 }
+  - decision_paths: { samples: 2 }
+  - sanity_check: { samples: 10 }
+`;
+
+  it('the schema accepts the methods and their options; an unknown option is a diagnostic on its key', () => {
+    const spec = readFileSync(join(ws, 'stock-price', 'stock-price.xai.yaml'), 'utf8').replace(/explanation:[\s\S]*$/, explanation);
+    expect(parseSpec(spec).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const bad = parseSpec(spec.replace('shap: { samples: 4,', 'shap: { sample: 4,'));
+    expect(bad.diagnostics.some((d) => /sample/.test(d.message))).toBe(true);
+  });
+
+  it('the stock example with every method: report.json explanations with evaluations, explanation.md written', async () => {
+    const path = join(ws, 'stock-price', 'explained.xai.yaml');
+    const text = readFileSync(join(ws, 'stock-price', 'stock-price.xai.yaml'), 'utf8').replace(/epochs: \d+/, 'epochs: 40').replace(/explanation:[\s\S]*$/, explanation);
+    writeFileSync(path, text);
+    const messages: string[] = [];
+    const { runDir, report } = await runPipeline(path, { backend: 'cpu', runsRoot: join(ws, 'runs'), onProgress: (p) => messages.push(p.message) });
+    expect(report.importance?.features).toHaveLength(10);
+    expect(report.explanations?.map((e) => e.method)).toEqual(['shap', 'integrated_gradients', 'sobol', 'partial_dependence', 'decision_paths', 'sanity_check']);
+    for (const e of report.explanations!) expect(e.evaluations, e.method).toBeGreaterThan(0);
+    expect(messages).toContain('Explaining: integrated gradients');
+    const onDisk = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as typeof report;
+    expect(onDisk.explanations).toHaveLength(6);
+    expect(report.artifacts.explanation).toBe('explanation.md');
+    expect(existsSync(join(runDir, 'explanation.md'))).toBe(true);
+    const md = readFileSync(join(runDir, 'explanation.md'), 'utf8');
+    expect(md).toContain('# Explanation report: stock-price');
+    expect(md).toContain('## Caveats');
+    // Ten lags of one price series are strongly correlated: the Sobol caveat says so.
+    expect(md).toContain('The inputs are correlated');
+  });
+});
