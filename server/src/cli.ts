@@ -4,6 +4,7 @@
  *   xai check SPEC…  [--feedback]       prints the specs' diagnostics as file:line:col: severity code message
  *   xai run SPEC [--backend B] [--runs DIR]    trains, evaluates and explains; prints metrics and importance
  *   xai explain SPEC [--backend B] [--runs DIR] recomputes the importance of the latest run
+ *   xai explain MODEL --data CSV [--target COL] explains a saved model (run folder, model folder, model.json) on a CSV
  */
 import { resolve, join, relative } from 'node:path';
 import { Command, Option } from 'commander';
@@ -13,6 +14,8 @@ import { version } from '../../package.json';
 import { formatDiagnostic } from './pipeline/specInput';
 import { loadSpecFile } from './spec/check';
 import { checkFiles, formatCheckLine } from './spec/checkFiles';
+import { explainModelFile } from './pipeline/explainModelFile';
+import { selectBackend } from './worker/backend';
 import { runJob } from './worker/client';
 import type { BackendChoice, WorkerJob, WorkerProgress } from './worker/jobs';
 
@@ -113,6 +116,24 @@ async function runCommand(kind: WorkerJob['kind'], spec: string, opts: { backend
   return 0;
 }
 
+/** `xai explain MODEL --data CSV`: in this process (no spec, no run folder written). */
+async function explainModelCommand(model: string, csv: string, opts: { backend: BackendChoice; target?: string }): Promise<number> {
+  try {
+    const backend = await selectBackend(opts.backend);
+    const r = await explainModelFile(resolve(model), resolve(csv), { target: opts.target });
+    const imp = r.importance;
+    out(`Model ${r.modelDir} (${r.task}, target '${r.target}') on ${r.rows} rows of ${csv}; backend ${backend}.`);
+    out(`Permutation importance (change of ${imp.metric.toUpperCase()} when a feature is shuffled, ${imp.repeats} repeats, baseline ${f(imp.baselineScore)}):`);
+    const t = new Table({ head: ['#', 'feature', 'mean', '± std'], ...compact, colAligns: ['right', 'left', 'right', 'right'] });
+    imp.features.forEach((x, i) => t.push([String(i + 1), x.feature, f(x.mean), f(x.std)]));
+    out(t.toString());
+    return 0;
+  } catch (e) {
+    err(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
 const program = new Command();
 program.name('xai').description('Explainable ML pipelines from *.xai.yaml specs').version(version);
 const backendOption = (): Option => new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto');
@@ -120,9 +141,14 @@ program.command('run').argument('<spec>', 'a *.xai.yaml spec').description('trai
   .addOption(backendOption()).option('--runs <dir>', 'folder for run folders (default: <spec folder>/.xai/runs)')
   .option('--verbose', 'print the worker\'s log')
   .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean }) => { process.exitCode = await runCommand('train', spec, opts); });
-program.command('explain').argument('<spec>', 'a *.xai.yaml spec').description('recompute the importance of the latest run')
+program.command('explain').argument('<spec>', 'a *.xai.yaml spec; with --data: a run folder, model folder or model.json')
+  .description('recompute the importance of the latest run, or explain a saved model on a CSV (--data)')
   .addOption(backendOption()).option('--runs <dir>', 'folder of run folders').option('--verbose', 'print the worker\'s log')
-  .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean }) => { process.exitCode = await runCommand('explain', spec, opts); });
+  .option('--data <csv>', 'explain the model file given as <spec> on this CSV (its columns are the model\'s inputs and target)')
+  .option('--target <column>', 'with --data: the target column, when the model does not name it')
+  .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean; data?: string; target?: string }) => {
+    process.exitCode = opts.data ? await explainModelCommand(spec, opts.data, opts) : await runCommand('explain', spec, opts);
+  });
 program.command('check').argument('<specs...>', '*.xai.yaml specs').description('print the specs\' diagnostics as file:line:col: severity code message; exit 1 on errors')
   .option('--feedback', 'also the latest run\'s feedback (over-fitting, unimportant features, leakage, stale results)')
   .action((specs: string[], opts: { feedback?: boolean }) => {
