@@ -138,8 +138,10 @@ export interface RunReport {
   steps: StepAccount[];
   timings: { loadMs: number; preprocessMs: number; trainMs: number; explainMs: number; totalMs: number };
   versions: { xaiPipelines: string; tfjs: string; node: string };
-  /** Paths relative to the run folder. */
-  /** `explanation`: the Markdown explanation report, when the spec lists methods beyond permutation importance. */
+  /**
+   * Paths relative to the run folder; `explanation`: the Markdown explanation report, written when the spec
+   * lists methods beyond permutation importance.
+   */
   artifacts: { model: string; preprocessing: string; report: string; html: string; explanation?: string };
 }
 
