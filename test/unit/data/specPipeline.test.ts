@@ -66,6 +66,46 @@ training:
     expect(reapplyPipeline(saved, { path: join(dir, 'penguins.csv') }).x).toEqual(d.all.x);
   });
 
+  it('seattle-weather from a spec: a declared date format, date parts, k_best by F-test, a chronological test part', () => {
+    cpSync(join(root, 'examples', 'data', 'seattle-weather.csv'), join(dir, 'seattle-weather.csv'));
+    const path = specIn(dir, `version: 1
+name: seattle-temp
+task: regression
+data:
+  source: seattle-weather.csv
+  target: temp_max
+  column_types:
+    - column: date
+      type: date
+      date_format: YYYY-MM-DD
+preprocessing:
+  - date_parts:
+      column: date
+      parts: [month, day_of_year, weekday]
+  - split:
+      method: chronological
+      validation: 0.2
+      test: 0.1
+  - k_best:
+      k: 2
+      score: f_test
+model:
+  type: mlp
+  hidden_layers: [{ units: 4 }]
+training:
+  seed: 1
+`);
+    const { spec } = readSpec(path);
+    // Features made by steps are listed here rather than in the YAML (the spec checker knows only CSV columns).
+    const d = prepareData({ ...spec, data: { ...spec.data, features: ['precipitation', 'wind', 'date_month', 'date_day_of_year', 'date_weekday'] } }, path);
+    expect(d.steps.map((s) => [s.step, s.rowsOut])).toEqual([['load', 1461], ['date_parts', 1461], ['split', 1461], ['k_best', 1461], ['features', 1461]]);
+    expect(d.steps[0]!.detail).toMatch(/date: date/);
+    // Temperature follows the season: the month and the day of the year score highest against temp_max.
+    expect(d.all.features).toEqual(['date_month', 'date_day_of_year']);
+    expect(d.steps[3]!.dropped!.map((x) => x.column)).toEqual(['precipitation', 'wind', 'date_weekday']);
+    expect([d.train.x.length, d.validation.x.length, d.test!.x.length]).toEqual([1023, 292, 146]);
+  });
+
   it('the founding stock-price spec keeps the row-table path', () => {
     const { spec } = readSpec(join(root, 'examples', 'stock-price', 'stock-price.xai.yaml'));
     expect(usesFramePipeline(spec)).toBe(false);

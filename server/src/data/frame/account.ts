@@ -4,16 +4,8 @@
  */
 import type { StepAccount } from '../../../../protocol/protocol';
 
-export interface DataStepAccount extends StepAccount {
-  /** Cells filled in by an imputer (all rows, training and validation). */
-  imputed?: number;
-  /** Cells moved to a clipping bound. */
-  clipped?: number;
-  /** Columns the step added, in order. */
-  added?: string[];
-  /** Columns the step removed, each with its reason. */
-  dropped?: { column: string; reason: string }[];
-}
+/** The report's step account (protocol.ts), whose optional fields say what a data step did to values and columns. */
+export type DataStepAccount = StepAccount;
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

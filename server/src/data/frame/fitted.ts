@@ -19,7 +19,7 @@ export type FittedStep =
   | { step: 'one_hot'; unseen: UnseenRule; columns: Record<string, { categories: string[]; names: string[] }> }
   | { step: 'standardize'; params: Record<string, { mean: number; std: number }> }
   | { step: 'min_max'; params: Record<string, { min: number; max: number }> }
-  | { step: 'select'; method: string; keep: string[]; dropped: { column: string; reason: string }[] };
+  | { step: 'select'; by: 'variance_threshold' | 'correlation_filter' | 'k_best'; method: string; keep: string[]; dropped: { column: string; reason: string }[] };
 
 /** Non-missing training values of a numeric column, as a new array. */
 export function trainValues(col: ValueColumn, rows: ArrayLike<number>): Float64Array {
@@ -256,7 +256,7 @@ export function applyFitted(frame: Frame, f: FittedStep): { frame: Frame; accoun
       return { frame: withColumns(frame, cols), account: { ...base, detail: `min-max to [0, 1] of ${plural(cols.length, 'column')} with training min and max` } };
     }
     case 'select': {
-      return { frame: withoutColumns(frame, f.dropped.map((d) => d.column)), account: { ...base, dropped: f.dropped, detail: `${f.method}: kept ${plural(f.keep.length, 'feature')}, dropped ${f.dropped.length}` } };
+      return { frame: withoutColumns(frame, f.dropped.map((d) => d.column)), account: { ...base, step: f.by, dropped: f.dropped, detail: `${f.method}: kept ${plural(f.keep.length, 'feature')}, dropped ${f.dropped.length}` } };
     }
   }
 }

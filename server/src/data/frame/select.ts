@@ -39,7 +39,7 @@ export function fitVarianceThreshold(frame: Frame, train: ArrayLike<number>, nam
     const v = variance(f.v);
     if (v > threshold) keep.push(f.name); else dropped.push({ column: f.name, reason: `training variance ${+v.toPrecision(4)} ≤ ${threshold}` });
   }
-  return { step: 'select', method: `variance > ${threshold}`, keep, dropped };
+  return { step: 'select', by: 'variance_threshold', method: `variance > ${threshold}`, keep, dropped };
 }
 
 /** Walks the features in order and drops each one whose |Pearson r| with an already kept one exceeds `threshold`. */
@@ -49,10 +49,10 @@ export function fitCorrelationFilter(frame: Frame, train: ArrayLike<number>, nam
   const dropped: { column: string; reason: string }[] = [];
   for (const f of fs) {
     const hit = kept.map((k) => ({ k, r: pearson(f.v, k.v) })).find((x) => Math.abs(x.r) > threshold);
-    if (hit) dropped.push({ column: f.name, reason: `|r| = ${Math.abs(hit.r).toFixed(3)} with ${hit.k.name} > ${threshold}`  });
+    if (hit) dropped.push({ column: f.name, reason: `|r| = ${Math.abs(hit.r).toFixed(3)} with ${hit.k.name} > ${threshold}` });
     else kept.push(f);
   }
-  return { step: 'select', method: `correlation |r| ≤ ${threshold}`, keep: kept.map((k) => k.name), dropped };
+  return { step: 'select', by: 'correlation_filter', method: `correlation |r| ≤ ${threshold}`, keep: kept.map((k) => k.name), dropped };
 }
 
 /** ANOVA F statistic of one feature across classes (f_classif). */
@@ -118,7 +118,7 @@ export function fitKBest(
   const order = fs.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
   const keepSet = new Set(order.slice(0, k));
   return {
-    step: 'select', method: `k_best (k = ${k}, ${score})`,
+    step: 'select', by: 'k_best', method: `k_best (k = ${k}, ${score})`,
     keep: fs.filter((_, i) => keepSet.has(i)).map((f) => f.name),
     dropped: fs.flatMap((f, i) => (keepSet.has(i) ? [] : [{ column: f.name, reason: `${score} score ${+scores[i]!.toPrecision(4)} below the ${k} best` }])),
   };
