@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FlowGraph, RunReport } from '../../../protocol/protocol';
 import { DARK_MODERN, LIGHT_MODERN, themeVarDeclarations } from './themeVars';
+import { explanationMarkdown } from '../explain/report';
+import type { ExplanationSection } from '../explain/sections';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -87,6 +89,12 @@ export function renderReportHtml(graph: FlowGraph, report: RunReport, webviewScr
 ${importanceRows}
 </tbody></table>`
     : '<h2>Permutation importance</h2>\n<p class="note">This run has no importance results.</p>';
+  // The automatic explanation report (server/src/explain/report.ts), shown as its Markdown text.
+  const explanationSection = report.explanations?.length
+    ? `<h2>Explanation report</h2>\n<pre class="explanation" style="white-space:pre-wrap">${escapeHtml(explanationMarkdown({
+      name: report.spec.name, task: report.task, importance: report.importance, sections: report.explanations as unknown as ExplanationSection[],
+    }))}</pre>`
+    : '';
   const flowchart = webviewScript
     ? `<div id="xai-flowchart" class="report-flowchart"></div>
 <script type="application/json" id="xai-flowchart-data">${jsonForScript({ graph, report })}</script>
@@ -117,6 +125,7 @@ ${metricRows}
 </tbody></table>
 <p class="note">Lower RMSE and MAE are better; R² closer to 1 is better.</p>
 ${importanceSection}
+${explanationSection}
 <p class="meta">XAI Pipelines ${escapeHtml(report.versions.xaiPipelines)} · TensorFlow.js ${escapeHtml(report.versions.tfjs)} · Node ${escapeHtml(report.versions.node)} · ${Math.round(report.timings.totalMs)} ms</p>
 </div>
 </body>

@@ -54,5 +54,9 @@ describe('explanation methods in the pipeline', () => {
     expect(md).toContain('## Caveats');
     // Ten lags of one price series are strongly correlated: the Sobol caveat says so.
     expect(md).toContain('The inputs are correlated');
+    // report.html carries the same report, escaped, under its own heading.
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Explanation report</h2>');
+    expect(html).toContain('# Explanation report: stock-price');
   });
 });
