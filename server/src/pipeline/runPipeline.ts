@@ -69,6 +69,17 @@ export async function explainWithSpec(
 }
 
 /**
+ * The time left of training as text, from the mean epoch time so far: " · about 12 s left" (an upper bound when
+ * early stopping may end training sooner); "" after the last epoch.
+ */
+export function timeLeft(elapsedMs: number, epoch: number, epochs: number): string {
+  if (epoch >= epochs || epoch <= 0) return '';
+  const s = ((elapsedMs / epoch) * (epochs - epoch)) / 1000;
+  const text = s < 1 ? 'under 1 s' : s < 90 ? `about ${Math.round(s)} s` : `about ${Math.round(s / 60)} min`;
+  return ` · ${text} left`;
+}
+
+/**
  * Runs the spec at `specPath` (absolute) and writes its run folder.
  * @returns the run folder and its report.
  * @throws SpecError for a spec with errors, DataError for bad data (with file, line and column), Error otherwise;
@@ -95,7 +106,7 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
     { x: xVal, y: classification ? data.validation.y : transformTarget(fitted, data.validation.y) },
     data.classes,
     (r) => progress({
-      stage: 'train', message: `Epoch ${r.epoch}/${epochs}`, fraction: 0.05 + 0.85 * (r.epoch / epochs),
+      stage: 'train', message: `Epoch ${r.epoch}/${epochs}${timeLeft(Date.now() - t1, r.epoch, epochs)}`, fraction: 0.05 + 0.85 * (r.epoch / epochs),
       epoch: r.epoch, epochs, loss: r.loss, valLoss: r.valLoss,
     }),
   );

@@ -85,3 +85,13 @@ describe('pipeline: decision tree, linear SVM, logistic/linear regression and ML
       .rejects.toThrow(/linear_regression predicts numbers; use logistic_regression/);
   });
 });
+
+describe('time left of training', () => {
+  it('extrapolates the mean epoch time; nothing after the last epoch', async () => {
+    const { timeLeft } = await import('../../../server/src/pipeline/runPipeline');
+    expect(timeLeft(2000, 10, 100)).toBe(' · about 18 s left');
+    expect(timeLeft(60_000, 10, 100)).toBe(' · about 9 min left');
+    expect(timeLeft(10, 10, 100)).toBe(' · under 1 s left');
+    expect(timeLeft(5000, 100, 100)).toBe('');
+  });
+});
