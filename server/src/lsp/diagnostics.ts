@@ -56,13 +56,20 @@ export const CHANGE_DEBOUNCE_MS = 150;
 
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Documents just opened: TextDocuments fires a content change right after the open, which must not delay it. */
+  private readonly opening = new Set<string>();
+  /** The debounce after an edit; a client may set it (`initializationOptions.diagnosticsDebounceMs`, e.g. 0 for benchmarks). */
+  debounceMs = CHANGE_DEBOUNCE_MS;
 
   constructor(private readonly connection: Connection, private readonly documents: TextDocuments<TextDocument>) {}
 
   /** Wires the publisher to the document events: open → at once, change → debounced, close → cleared. */
   listen(): void {
-    this.documents.onDidOpen((e) => this.schedule(e.document.uri, 0));
-    this.documents.onDidChangeContent((e) => this.schedule(e.document.uri, CHANGE_DEBOUNCE_MS));
+    this.documents.onDidOpen((e) => { this.opening.add(e.document.uri); this.schedule(e.document.uri, 0); });
+    this.documents.onDidChangeContent((e) => {
+      if (this.opening.delete(e.document.uri)) return;
+      this.schedule(e.document.uri, this.debounceMs);
+    });
     this.documents.onDidClose((e) => this.clear(e.document.uri));
   }
 

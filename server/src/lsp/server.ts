@@ -32,7 +32,13 @@ const runs = new RunService(connection, documents, (specPath, result, specText) 
   void connection.languages.inlayHint.refresh().catch(() => undefined);
 }, process.env.XAI_WORKER_PATH || undefined);
 
-connection.onInitialize((): InitializeResult => ({
+connection.onInitialize((params): InitializeResult => {
+  const debounce = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;
+  if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) diagnostics.debounceMs = debounce;
+  return initializeResult;
+});
+
+const initializeResult: InitializeResult = {
   capabilities: {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
     codeLensProvider: { resolveProvider: false },
@@ -45,7 +51,7 @@ connection.onInitialize((): InitializeResult => ({
     inlayHintProvider: { resolveProvider: false },
   },
   serverInfo: { name: 'xai-pipelines', version: '0.1.0' },
-}));
+};
 
 connection.onCodeLens(specCodeLenses);
 connection.onHover((p) => specHover(documents, p));

@@ -38,8 +38,9 @@ const TYPED = /[^\s,[\]{}#'":]*$/;
 
 /** Completions at a position: keys of the enclosing map (not yet present), allowed values, columns, files. */
 export function completionsAt(text: string, position: Position, data: CompletionData = {}): SpecCompletion[] {
-  const lines = text.split('\n');
-  const line = (lines[position.line] ?? '').replace(/\r$/, '');
+  // Lines as an LSP client counts them; the probe below is parsed for its structure only.
+  const lines = text.split(/\r\n|\r|\n/);
+  const line = lines[position.line] ?? '';
   // A position past the end of its line (a client may send one) is taken as the line's end.
   position = { line: position.line, character: Math.min(position.character, line.length) };
   const before = line.slice(0, position.character);
@@ -208,7 +209,12 @@ function snippet(label: string, key: string, body: unknown, column: number, rang
 
 /** Keys already in the map at `path` of the probe text (the placeholder excluded). */
 function presentKeys(text: string, path: (string | number)[]): Set<string> {
-  let node: unknown = parseDocument(text, { lineCounter: new LineCounter() }).toJS({ maxAliasCount: 100 }) as unknown;
+  let node: unknown;
+  try {
+    node = parseDocument(text, { lineCounter: new LineCounter() }).toJS({ maxAliasCount: 100 }) as unknown;
+  } catch {
+    return new Set(); // aliases that do not resolve (the probe replaced their anchor's line): offer every key
+  }
   for (const seg of path) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[String(seg)] : undefined;
   const keys = node !== null && typeof node === 'object' && !Array.isArray(node) ? Object.keys(node) : [];
   return new Set(keys.filter((k) => k !== PLACEHOLDER));

@@ -1,9 +1,9 @@
 /**
  * What sits at a position of a spec: the path of the key under the cursor (for hover and, later, completion).
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { Position, Range } from '../../../protocol/protocol';
-import { offsetsToRange } from './ranges';
+import { offsetsToRange, textLines } from './ranges';
 
 export interface KeyAt {
   /** Path of the key's value, e.g. ['training', 'epochs'] or ['preprocessing', 0, 'lags', 'count']. */
@@ -17,8 +17,8 @@ export interface KeyAt {
  * undefined when the position is on no key or value of a map (a comment, a blank line, a syntax error's ruins).
  */
 export function keyAt(text: string, position: Position): KeyAt | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
+  const lineCounter = textLines(text);
+  const doc = parseDocument(text, { keepSourceTokens: false });
   const offset = (lineCounter.lineStarts[position.line] ?? text.length) + position.character;
   const inside = (n: unknown): boolean => {
     const r = (n as Node | null | undefined)?.range;
@@ -57,8 +57,8 @@ export interface ScalarAt {
  * The scalar VALUE at `position` (a map value or a list item, not a key), or undefined. For hover on column names.
  */
 export function scalarAt(text: string, position: Position): ScalarAt | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
+  const lineCounter = textLines(text);
+  const doc = parseDocument(text, { keepSourceTokens: false });
   const offset = (lineCounter.lineStarts[position.line] ?? text.length) + position.character;
   const inside = (n: Node | null | undefined): boolean => {
     const r = n?.range;

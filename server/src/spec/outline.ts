@@ -4,12 +4,12 @@
  * the CSV, a column name to its place in the CSV header).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { Position, Range } from '../../../protocol/protocol';
 import { resolveDataPath } from './check';
 import { valueRole } from './columnPaths';
 import { scalarAt } from './locate';
-import { offsetsToRange } from './ranges';
+import { offsetsToRange, textLines } from './ranges';
 import { sourceOf } from './specData';
 
 export interface SpecSymbol {
@@ -26,8 +26,8 @@ export interface SpecSymbol {
 
 /** The outline: one symbol per key, list items named by their single key (`lags`) or their value (`price`). */
 export function specSymbols(text: string): SpecSymbol[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
+  const lineCounter = textLines(text);
+  const doc = parseDocument(text, { keepSourceTokens: false });
   // Ranges end at the last character with content (a block node's range reaches the next line's start).
   const trimEnd = (b: number): number => { while (b > 0 && /\s/.test(text[b - 1] ?? '')) b--; return b; };
   const r = (a: number, b: number): Range => offsetsToRange(lineCounter, a, Math.max(a, trimEnd(b)));
@@ -72,8 +72,8 @@ export function specSymbols(text: string): SpecSymbol[] {
 
 /** Folding ranges, `[startLine, endLine]` zero-based: every block map or list spanning more than one line. */
 export function specFoldingRanges(text: string): { startLine: number; endLine: number }[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
+  const lineCounter = textLines(text);
+  const doc = parseDocument(text, { keepSourceTokens: false });
   const out: { startLine: number; endLine: number }[] = [];
   const lineOf = (offset: number): number => lineCounter.linePos(offset).line - 1;
   const visit = (node: unknown, startOffset: number | undefined): void => {

@@ -3,10 +3,10 @@
  * (`schemas/xai-pipeline.schema.json`, ajv) and returns the typed PipelineSpec with its defaults applied.
  * Every problem becomes a diagnostic on the range of the offending key or value; nothing here throws.
  */
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 import type { Range } from '../../../protocol/protocol';
 import { applyDefaults } from './defaults';
-import { offsetsToRange, SpecRanges, type TextEdit } from './ranges';
+import { offsetsToRange, SpecRanges, textLines, type TextEdit } from './ranges';
 import { validateAgainstSchema } from './schema';
 import { schemaDiagnostics } from './schemaErrors';
 import type { PipelineSpec } from './types';
@@ -56,12 +56,14 @@ export const MAX_ALIAS_COUNT = 100;
 
 /** Parses spec text. Never throws: every problem becomes a diagnostic. */
 export function parseSpec(text: string): ParsedSpec {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = textLines(text);
+  const doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true });
   const ranges = new SpecRanges(doc, lineCounter, text);
   const rangeOf = (path: SpecPath, part: 'key' | 'value' = 'value'): Range | undefined => ranges.rangeOf(path, part);
+  // yaml may place an error one past the end of the text (an unclosed '[' at the end): clamp into the text.
+  const clamp = (n: number): number => Math.max(0, Math.min(n, text.length));
   const yamlDiagnostic = (e: YAMLError, severity: Severity): SpecDiagnostic => ({
-    range: offsetsToRange(lineCounter, e.pos[0], Math.max(e.pos[0], e.pos[1])),
+    range: offsetsToRange(lineCounter, clamp(e.pos[0]), clamp(Math.max(e.pos[0], e.pos[1]))),
     severity, code: 'yaml-syntax', message: firstLine(e.message),
   });
 

@@ -2,7 +2,7 @@
  * Maps paths in a spec's data (['preprocessing', 0, 'lags']) to the ranges of the YAML nodes that hold them,
  * so that a diagnostic lands on the exact key or value the user typed.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Range } from '../../../protocol/protocol';
 
 export type SpecPath = (string | number)[];
@@ -10,8 +10,48 @@ export type SpecPath = (string | number)[];
 /** A text edit: `newText` replaces `range`. */
 export interface TextEdit { range: Range; newText: string }
 
+/**
+ * The line starts of a text as an LSP client counts lines (`\n`, `\r\n` and a lone `\r` each end one), with
+ * `linePos` shaped like yaml's LineCounter (1-based). Built from the text itself: yaml's LineCounter only learns
+ * the line breaks its lexer reaches, and misses some inside a broken flow collection.
+ */
+export class TextLines {
+  readonly lineStarts: number[] = [0];
+  /** Where each line's content ends (its line break starts). */
+  private readonly lineEnds: number[] = [];
+  constructor(private readonly length: number, text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) {
+        this.lineEnds.push(i);
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        this.lineStarts.push(i + 1);
+      }
+    }
+    this.lineEnds.push(text.length);
+  }
+
+  /** 1-based line and column of an offset (clamped into the text). */
+  linePos(offset: number): { line: number; col: number } {
+    const o = Math.max(0, Math.min(offset, this.length));
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    // An offset inside a line break (e.g. on the \n of \r\n) is the end of its line.
+    return { line: lo + 1, col: Math.min(o, this.lineEnds[lo]!) - this.lineStarts[lo]! + 1 };
+  }
+}
+
+export function textLines(text: string): TextLines {
+  return new TextLines(text.length, text);
+}
+
 /** Zero-based LSP range from character offsets [start, end) in the text. */
-export function offsetsToRange(lineCounter: LineCounter, start: number, end: number): Range {
+export function offsetsToRange(lineCounter: TextLines, start: number, end: number): Range {
   const a = lineCounter.linePos(start);
   const b = lineCounter.linePos(end);
   return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
@@ -20,7 +60,7 @@ export function offsetsToRange(lineCounter: LineCounter, start: number, end: num
 interface Located { key?: Node; value?: Node | null }
 
 export class SpecRanges {
-  constructor(private readonly doc: Document, private readonly lineCounter: LineCounter, private readonly text: string) {}
+  constructor(private readonly doc: Document, private readonly lineCounter: TextLines, private readonly text: string) {}
 
   /** The key node and value node at a path; undefined when the path is not in the document. */
   locate(path: readonly (string | number)[]): Located | undefined {
@@ -145,7 +185,7 @@ export class SpecRanges {
 
   /** The spec's first line (for problems with the whole document). */
   firstLine(): Range {
-    const end = this.text.search(/\r?\n|$/);
+    const end = this.text.search(/\r|\n|$/);
     return { start: { line: 0, character: 0 }, end: { line: 0, character: end } };
   }
 
@@ -154,7 +194,7 @@ export class SpecRanges {
     if (range.end.line === range.start.line) return range;
     const lineStart = this.lineCounter.lineStarts[range.start.line] ?? 0;
     const rest = this.text.slice(lineStart);
-    const lineLength = rest.search(/\r?\n|$/);
+    const lineLength = rest.search(/\r|\n|$/);
     return { start: range.start, end: { line: range.start.line, character: lineLength } };
   }
 }
