@@ -17,6 +17,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ParsedSpec } from '../spec/parse';
 import type { PipelineSpec } from '../spec/types';
 import type { WorkerProgress } from '../worker/jobs';
+import { explanationGroups } from '../data/frame/groups';
 import { prepareData, sha256, type PreparedData } from './prepare';
 import { reportHtml } from './reportHtml';
 import { startRun } from './runs';
@@ -65,6 +66,8 @@ export async function explainWithSpec(
   return permutationImportance(predict, part.x, part.y, {
     features: data.all.features, repeats: step.repeats ?? 10, metric, seed: spec.training.seed,
     split: step.split ?? 'validation',
+    // One-hot indicators are permuted together and reported under their original column (Island, not Island=Biscoe).
+    ...(data.groups && Object.keys(data.groups).length ? { groups: explanationGroups(data.all.features, data.groups) } : {}),
   });
 }
 

@@ -33,6 +33,10 @@ describe('examples/penguins', () => {
     expect(steps.filter((s) => s.step === 'impute').map((s) => s.imputed)).toEqual([8, 11]);
     expect(report.features).toEqual(['Island=Biscoe', 'Island=Dream', 'Island=Torgersen', 'Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Sex=FEMALE', 'Sex=MALE']);
 
+    // Island and Sex are explained as one feature each: their indicators are permuted together.
+    expect(report.importance!.features.map((f) => f.feature).sort()).toEqual(['Beak Depth (mm)', 'Beak Length (mm)', 'Body Mass (g)', 'Flipper Length (mm)', 'Island', 'Sex']);
+    expect(report.importance!.features.find((f) => f.feature === 'Island')!.columns).toEqual(['Island=Biscoe', 'Island=Dream', 'Island=Torgersen']);
+
     const saved = JSON.parse(readFileSync(join(runDir, DATA_PIPELINE_FILE), 'utf8')) as SavedDataPipeline;
     expect(saved.groups).toEqual({ Island: ['Island=Biscoe', 'Island=Dream', 'Island=Torgersen'], Sex: ['Sex=FEMALE', 'Sex=MALE'] });
     const again = reapplyPipeline(saved, { path: join(ws, 'data', 'penguins.csv') });
