@@ -9,10 +9,14 @@
 /** regression: predict a number; classification: predict a class label (the target's text, label-encoded in sorted order). */
 export type Task = 'regression' | 'classification';
 
-/** A row filter: keep rows whose `column` equals the value (compared as text). */
+/** A row filter: keep rows whose `column` equals the value (compared as text), is one of `in`, or lies in [min, max]. */
 export interface FilterSpec {
   column: string;
-  equals: string | number | boolean;
+  equals?: string | number | boolean;
+  in?: (string | number | boolean)[];
+  /** Numbers, or dates as text (`2005-01-01`) for a date column. */
+  min?: number | string;
+  max?: number | string;
 }
 
 /** Sort the rows by one column before any window step; `type: date` parses it as a date. */

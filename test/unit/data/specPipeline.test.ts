@@ -106,6 +106,53 @@ training:
     expect([d.train.x.length, d.validation.x.length, d.test!.x.length]).toEqual([1023, 292, 146]);
   });
 
+  it('stocks from a spec: filters by list and date range, lags and rolling means per symbol with a horizon', () => {
+    cpSync(join(root, 'examples', 'data', 'stocks.csv'), join(dir, 'stocks.csv'));
+    const path = specIn(dir, `version: 1
+name: stocks-two
+task: regression
+data:
+  source: stocks.csv
+  filter:
+    - column: symbol
+      in: [MSFT, IBM]
+    - column: date
+      min: 2005-01-01
+  target: price
+preprocessing:
+  - lags:
+      column: price
+      count: 2
+      group_by: symbol
+      horizon: 3
+  - rolling:
+      column: price
+      window: 6
+      stats: [mean, std]
+      group_by: symbol
+      horizon: 3
+  - split:
+      method: chronological
+      validation: 0.25
+model:
+  type: mlp
+  hidden_layers: [{ units: 4 }]
+training:
+  seed: 1
+`);
+    const { spec } = readSpec(path);
+    expect(usesFramePipeline(spec)).toBe(true);
+    const d = prepareData(spec, path);
+    // 2005-01 … 2010-03 is 63 months per symbol: 126 rows. Lags 3 and 4 months back drop 4 rows per symbol; the
+    // 6-month window ending 3 months back then needs 8 earlier rows of what is left: 16 more.
+    expect(d.steps.map((s) => [s.step, s.rowsIn, s.rowsOut])).toEqual([
+      ['load', 560, 560], ['filter', 560, 126], ['lags', 126, 118], ['rolling', 118, 102], ['split', 102, 102], ['features', 102, 102],
+    ]);
+    expect(d.all.features).toEqual(['price_lag3', 'price_lag4', 'price_rolling6_mean', 'price_rolling6_std']);
+    expect(d.steps[5]!.detail).toBe('4 features; not features: symbol (the group key of a window step), date (a raw date: date_parts makes features of it)');
+    expect(d.baseline.name).toBe('training mean');
+  });
+
   it('the founding stock-price spec keeps the row-table path', () => {
     const { spec } = readSpec(join(root, 'examples', 'stock-price', 'stock-price.xai.yaml'));
     expect(usesFramePipeline(spec)).toBe(false);

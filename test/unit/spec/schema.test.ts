@@ -27,7 +27,7 @@ const shapes: [string[], (string | number)[]][] = [
   [keys<ClipStep['clip']>({ method: true, factor: true, columns: true }), ['preprocessing', 0, 'clip']],
   [keys<DropMissingStep['drop_missing']>({ columns: true, max_share: true }), ['preprocessing', 0, 'drop_missing']],
   [keys<KBestStep['k_best']>({ k: true, score: true }), ['preprocessing', 0, 'k_best']],
-  [keys<FilterSpec>({ column: true, equals: true }), ['data', 'filter', 0]],
+  [keys<FilterSpec>({ column: true, equals: true, in: true, min: true, max: true }), ['data', 'filter', 0]],
   [keys<SortSpec>({ column: true, type: true }), ['data', 'sort']],
   [keys<LagsStep['lags']>({ column: true, count: true, group_by: true, horizon: true }), ['preprocessing', 0, 'lags']],
   [keys<SplitStep['split']>({ method: true, validation: true, test: true, seed: true }), ['preprocessing', 0, 'split']],

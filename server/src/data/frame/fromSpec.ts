@@ -10,12 +10,13 @@ import type { DataStep, Recipe } from './recipe';
 
 /**
  * Whether the spec needs the columnar path: a data-preparation step, a lag horizon, a stratified split or a
- * test part, or load options (missing values, delimiter, column types). A plain classification spec stays on
+ * test part, a filter by list or range, or load options (missing values, delimiter, column types). A plain classification spec stays on
  * the row-table path (its label encoding lives in models/labels.ts); both encode classes in the same order.
  */
 export function usesFramePipeline(spec: PipelineSpec): boolean {
   const d = spec.data;
   if (d.missing_values || d.delimiter || d.column_types?.length) return true;
+  if (d.filter?.some((f) => f.equals === undefined)) return true;
   return (spec.preprocessing ?? []).some((s) => {
     if ((DATA_PREP_STEP_KINDS as readonly string[]).includes(Object.keys(s)[0]!)) return true;
     if ('lags' in s) return s.lags.horizon !== undefined;
@@ -40,7 +41,7 @@ export function recipeFromSpec(spec: PipelineSpec): { recipe: Recipe; load: Load
     dateFormats: Object.keys(dateFormats).length ? dateFormats : undefined,
   };
   const steps: DataStep[] = [];
-  if (d.filter?.length) steps.push({ filter: d.filter.map((f) => ({ column: f.column, equals: f.equals })) });
+  if (d.filter?.length) steps.push({ filter: d.filter.map((f) => ({ column: f.column, equals: f.equals, in: f.in, min: f.min, max: f.max })) });
   if (d.sort) steps.push({ sort: { columns: [d.sort.column] } });
   let standardizeTarget = false;
   for (const s of spec.preprocessing ?? []) {
