@@ -183,3 +183,30 @@ describe('errors with row and column, never a silent drop', () => {
     expect(order.message).toMatch(/lags step must come before the split/);
   });
 });
+
+describe('fitted steps through the recipe', () => {
+  const csv = 'g,a,b,c,y\nx,1,,5,1\ny,2,,5,2\nx,3,7,5,3\nz,4,,5,4\nx,5,,5,5\ny,6,1,5,6\n';
+  it('drop_columns names the share; constant imputation of a category; one-hot groups follow a selection', () => {
+    const { frame, info } = parseCsvFrame(csv, 't.csv');
+    const p = prepareFrame(frame, {
+      target: 'y', task: 'regression', seed: 1,
+      steps: [
+        { split: { method: 'chronological', validation: 0.34 } },
+        { drop_columns: { max_missing: 0.5 } },
+        { impute: { strategy: 'constant', value: 'none', columns: ['g'] } },
+        { one_hot: {} },
+        { min_max: { columns: ['a'] } },
+        { variance_threshold: { threshold: 0 } },
+      ],
+    }, info);
+    const drop = byStep(p.steps, 'drop_columns')[0]!;
+    expect(drop.dropped).toEqual([{ column: 'b', reason: '75.0 % missing in the training rows (limit 50 %)' }]);
+    expect(byStep(p.steps, 'impute')[0]!.imputed).toBe(0);
+    // Training rows 0–3: g is x, y, x, z; a is 1…4, so min-max maps 1 → 0 and 4 → 1 (validation rows go beyond 1).
+    expect(featureMatrix(p.frame, ['a'])).toEqual([[0], [1 / 3], [2 / 3], [1], [4 / 3], [5 / 3]]);
+    // c is constant in training: variance 0 drops it; g=z stays (it varies in training).
+    expect(byStep(p.steps, 'variance_threshold')[0]!.dropped!.map((d) => d.column)).toEqual(['c']);
+    expect(p.features).toEqual(['g=x', 'g=y', 'g=z', 'a']);
+    expect(p.groups).toEqual({ g: ['g=x', 'g=y', 'g=z'] });
+  });
+});
