@@ -91,7 +91,7 @@ function printReport(report: RunReport, runDir: string): void {
   out(`Report: ${join(runDir, report.artifacts.html)}`);
 }
 
-async function runCommand(kind: WorkerJob['kind'], spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean }): Promise<number> {
+async function runCommand(kind: WorkerJob['kind'], spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean; memoryLimit?: string }): Promise<number> {
   const specPath = resolve(spec);
   if (printDiagnostics(specPath)) return 1;
   const printer = progressPrinter();
@@ -102,7 +102,10 @@ async function runCommand(kind: WorkerJob['kind'], spec: string, opts: { backend
   try {
     result = await runJob(
       { kind, specPath, runsRoot: opts.runs ? resolve(opts.runs) : undefined, backend: opts.backend },
-      { onProgress: printer.onProgress, onLog: opts.verbose ? (l) => err(`  ${l}`) : undefined, signal: controller.signal },
+      {
+        onProgress: printer.onProgress, onLog: opts.verbose ? (l) => err(`  ${l}`) : undefined, signal: controller.signal,
+        memoryLimitMb: opts.memoryLimit ? Number(opts.memoryLimit) : undefined,
+      },
     );
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -139,8 +142,8 @@ program.name('xai').description('Explainable ML pipelines from *.xai.yaml specs'
 const backendOption = (): Option => new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto');
 program.command('run').argument('<spec>', 'a *.xai.yaml spec').description('train, evaluate and explain the spec')
   .addOption(backendOption()).option('--runs <dir>', 'folder for run folders (default: <spec folder>/.xai/runs)')
-  .option('--verbose', 'print the worker\'s log')
-  .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean }) => { process.exitCode = await runCommand('train', spec, opts); });
+  .option('--verbose', 'print the worker\'s log').option('--memory-limit <MB>', 'heap limit of the worker process in MB')
+  .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean; memoryLimit?: string }) => { process.exitCode = await runCommand('train', spec, opts); });
 program.command('explain').argument('<spec>', 'a *.xai.yaml spec; with --data: a run folder, model folder or model.json')
   .description('recompute the importance of the latest run, or explain a saved model on a CSV (--data)')
   .addOption(backendOption()).option('--runs <dir>', 'folder of run folders').option('--verbose', 'print the worker\'s log')

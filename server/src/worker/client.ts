@@ -39,6 +39,8 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
     let result: RunResult | undefined;
     let failure: string | undefined;
     const stderrTail: string[] = [];
+    // V8's "JavaScript heap out of memory" line is followed by a long native stack: remember it apart from the tail.
+    let outOfMemory = false;
     let stderrPartial = '';
     let child: ChildProcess;
 
@@ -53,8 +55,9 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
     const log = (line: string): void => { try { handlers.onLog?.(line); } catch { /* a handler's bug must not kill the job */ } };
 
     try {
-      // execArgv [] keeps the parent's flags (inspector, test loaders) out of the worker.
-      child = fork(workerPath, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [], serialization: 'json' });
+      // execArgv keeps the parent's flags (inspector, test loaders) out of the worker; only the heap limit goes in.
+      const execArgv = handlers.memoryLimitMb ? [`--max-old-space-size=${Math.max(16, Math.round(handlers.memoryLimitMb))}`] : [];
+      child = fork(workerPath, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv, serialization: 'json' });
     } catch (e) {
       finish({ ok: false, message: `The worker could not start: ${(e as Error).message}` });
       return;
@@ -68,6 +71,7 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
       for (const line of lines) {
         if (!line.trim()) continue;
         if (keep) { stderrTail.push(line); if (stderrTail.length > STDERR_LINES) stderrTail.shift(); }
+        if (keep && /heap out of memory|Allocation failed/.test(line)) outOfMemory = true;
         log(line);
       }
     };
@@ -101,6 +105,11 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
       if (stderrPartial.trim()) { stderrTail.push(stderrPartial); log(stderrPartial); stderrPartial = ''; }
       if (result) { finish(result); return; }
       if (cancelled) { finish({ ok: false, cancelled: true, message: 'The job was cancelled; the worker was stopped.' }); return; }
+      if (outOfMemory) {
+        const limit = handlers.memoryLimitMb ? ` (limit ${handlers.memoryLimitMb} MB)` : '';
+        finish({ ok: false, message: `The worker ran out of memory${limit} and was stopped; the previous run is intact. Raise the memory limit, or use fewer rows or a smaller model.` });
+        return;
+      }
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       const tail = stderrTail.length ? ` Last output: ${stderrTail.slice(-5).join(' | ')}` : '';
       finish({ ok: false, message: failure ? `${failure}${tail}` : `The worker ${how} before finishing the job.${tail}` });

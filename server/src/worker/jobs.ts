@@ -37,6 +37,8 @@ export interface JobHandlers {
   signal?: AbortSignal;
   /** The built worker bundle; default `<this bundle's folder>/../worker/worker.js`. */
   workerPath?: string;
+  /** Heap limit of the worker process in MB (V8's --max-old-space-size); default: Node's own. */
+  memoryLimitMb?: number;
 }
 // `server/src/worker/client.ts` exports: runJob(job: WorkerJob, handlers?: JobHandlers): Promise<RunResult>
 // (from protocol). It never rejects: a crash, a kill or a bad message becomes { ok: false, message }.
