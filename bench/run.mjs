@@ -165,3 +165,6 @@ await (await import('./explain.mjs')).benchExplain();
 
 // Model training speed: MLP per epoch per backend beside PyTorch and scikit-learn, CART fit time (bench/models.mjs).
 await (await import('./models.mjs')).benchModels();
+
+// The spec language: edit → diagnostics and completion latency for 30/300/3 000-line specs beside yaml-language-server (bench/spec.mjs).
+await (await import('./spec.mjs')).benchSpec();

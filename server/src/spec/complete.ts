@@ -4,7 +4,7 @@
  * server offers exactly what the validator and the data checks accept. Works on half-typed text: the token being
  * typed is replaced by a placeholder before parsing, so the enclosing map or list is found as YAML reads it.
  */
-import { LineCounter, parseDocument, stringify } from 'yaml';
+import { LineCounter, parseDocument, stringify, type Document } from 'yaml';
 import type { Position, Range } from '../../../protocol/protocol';
 import { valueRole } from './columnPaths';
 import { generatedNames } from './semantic';
@@ -58,7 +58,7 @@ export function completionsAt(text: string, position: Position, data: Completion
   probe[position.line] = line.slice(0, start) + PLACEHOLDER + closers + rest;
   const found = placeholderAt(probe.join('\n'), PLACEHOLDER);
   if (found?.role === 'value') {
-    const values = valueCompletions(found.path, typed, range, valueRole(found.path) === 'feature' ? withFeatureNames(text, data) : data);
+    const values = valueCompletions(found.path, typed, range, valueRole(found.path) === 'feature' ? withFeatureNames(found.doc, data) : data);
     if (values) return values;
   }
   const key = KEY_LINE.exec(before);
@@ -83,21 +83,24 @@ function valueCompletions(path: (string | number)[], typed: string, range: Range
   return allowed.map((v) => ({ label: String(v), kind: 'value' as const, insertText: String(v), range, ...docOf(schema) }));
 }
 
-/** For a feature: the columns but the target, then the columns the lag steps make. */
-function withFeatureNames(text: string, data: CompletionData): CompletionData {
-  type Raw = { data?: { target?: unknown }; preprocessing?: unknown } | null;
+/** For a feature: the columns but the target and those listed already, then the columns the steps make. */
+function withFeatureNames(probe: Document, data: CompletionData): CompletionData {
+  type Raw = { data?: { target?: unknown; features?: unknown }; preprocessing?: unknown } | null;
   const raw = ((): Raw => {
     try {
-      return parseDocument(text).toJS({ maxAliasCount: 100 }) as Raw;
+      return probe.toJS({ maxAliasCount: 100 }) as Raw;
     } catch {
-      return null; // half-typed text: no lag names
+      return null; // half-typed text: no generated names
     }
   })();
   const steps = Array.isArray(raw?.preprocessing) ? raw.preprocessing as unknown[] : [];
   const target = raw?.data?.target;
   const lagged = generatedNames(steps);
-  const columns = (data.columns ?? []).filter((c) => c.name !== target);
-  return { ...data, columns: [...columns, ...lagged.filter((n) => !columns.some((c) => c.name === n)).map((name) => ({ name, detail: 'made by a step' }))] };
+  // Not the target, and not a feature listed already (the item being typed is the placeholder in the probe).
+  const listed = new Set(Array.isArray(raw?.data?.features) ? raw.data.features.filter((f): f is string => typeof f === 'string') : []);
+  const columns = (data.columns ?? []).filter((c) => c.name !== target && !listed.has(c.name));
+  const offered = new Set(columns.map((c) => c.name));
+  return { ...data, columns: [...columns, ...lagged.filter((n) => !offered.has(n) && !listed.has(n)).map((name) => ({ name, detail: 'made by a step' }))] };
 }
 
 function fileCompletions(typed: string, range: Range, data: CompletionData): SpecCompletion[] {

@@ -1,7 +1,7 @@
 /**
  * What sits at a position of a spec: the path of the key under the cursor (for hover and, later, completion).
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { Position, Range } from '../../../protocol/protocol';
 import { offsetsToRange, textLines } from './ranges';
 
@@ -86,7 +86,7 @@ export function scalarAt(text: string, position: Position): ScalarAt | undefined
  * Where `placeholder` sits in `text` (a probe made by the completion code): the path of the scalar equal to it and
  * whether it is a map key or a value (map value or list item). Undefined when it is not a whole scalar.
  */
-export function placeholderAt(text: string, placeholder: string): { path: (string | number)[]; role: 'key' | 'value' } | undefined {
+export function placeholderAt(text: string, placeholder: string): { path: (string | number)[]; role: 'key' | 'value'; doc: Document } | undefined {
   const doc = parseDocument(text, { keepSourceTokens: false });
   const walk = (node: unknown, path: (string | number)[]): { path: (string | number)[]; role: 'key' | 'value' } | undefined => {
     if (isScalar(node)) return node.value === placeholder ? { path, role: 'value' } : undefined;
@@ -106,5 +106,6 @@ export function placeholderAt(text: string, placeholder: string): { path: (strin
     }
     return undefined;
   };
-  return walk(doc.contents, []);
+  const found = walk(doc.contents, []);
+  return found ? { ...found, doc } : undefined;
 }

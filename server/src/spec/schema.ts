@@ -25,7 +25,8 @@ export const specSchema = schemaJson as unknown as SchemaNode;
 
 // allErrors: report every problem at once; verbose: errors carry their parentSchema (for known keys).
 // markdownDescription is an editor annotation (VS Code), declared so that strict mode accepts it.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+// strictRequired off: `anyOf: [{ required: [equals] }, …]` beside the parent's `properties` is ordinary JSON Schema.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
 ajv.addKeyword({ keyword: 'markdownDescription', schemaType: 'string' });
 
 const validateFn: ValidateFunction = ajv.compile(specSchema);

@@ -71,10 +71,13 @@ export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefi
   const generated = generatedNames(steps);
   const oneHot = oneHotPrefixes(steps, profile);
   const known = profile.columns.map((c) => c.name);
+  // Sets: a spec may list thousands of features against thousands of columns.
+  const knownSet = new Set(known);
+  const generatedSet = new Set(generated);
   const file = basename(profile.path);
   for (const ref of columnRefs(data, steps)) {
-    if (known.includes(ref.name)) continue;
-    if (ref.allowGenerated && (generated.includes(ref.name) || oneHot.some((p) => ref.name.startsWith(p)))) continue;
+    if (knownSet.has(ref.name)) continue;
+    if (ref.allowGenerated && (generatedSet.has(ref.name) || oneHot.some((p) => ref.name.startsWith(p)))) continue;
     const candidates = ref.allowGenerated ? [...known, ...generated] : known;
     const nearest = nearestNames(ref.name, candidates, 3);
     const range = parsed.rangeOf(ref.path);

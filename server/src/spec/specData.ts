@@ -32,12 +32,24 @@ export function profileForText(text: string, specPath: string): DataProfile | un
   return isProfile(p) ? p : undefined;
 }
 
+const itemsOf = new WeakMap<DataProfile, NonNullable<CompletionData['columns']>>();
+
+/** The columns as completion items, made once per profile (a profile is replaced when its file changes). */
+function columnItems(profile: DataProfile): NonNullable<CompletionData['columns']> {
+  let items = itemsOf.get(profile);
+  if (!items) {
+    items = profile.columns.map((c) => ({ name: c.name, detail: `${c.kind} column`, documentation: describeColumn(c, profile.rows).join('\n\n') }));
+    itemsOf.set(profile, items);
+  }
+  return items;
+}
+
 /** Completion's view of the data and the file system around the spec at `specPath`. */
 export function completionData(text: string, specPath: string): CompletionData {
   const profile = profileForText(text, specPath);
   const specDir = dirname(specPath);
   return {
-    columns: profile?.columns.map((c) => ({ name: c.name, detail: `${c.kind} column`, documentation: describeColumn(c, profile.rows).join('\n\n') })),
+    columns: profile ? columnItems(profile) : undefined,
     listDir: (dir) => {
       try {
         return readdirSync(resolve(specDir, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));

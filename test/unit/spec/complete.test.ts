@@ -37,15 +37,15 @@ describe('completionsAt', () => {
     expect(labels('preprocessing:\n  - standardize:\n      columns: \n', 2, 15).map((x) => x[0])).toEqual(['features']);
   });
 
-  it('offers column names where a column is expected, with lag features and without the target for features', () => {
+  it('offers column names where a column is expected; for features also lag columns, without the target or listed ones', () => {
     const data = { columns: [{ name: 'symbol' }, { name: 'date' }, { name: 'price' }] };
     const at = (text: string, line: number, character: number) => completionsAt(text, { line, character }, data).map((c) => [c.label, c.range.start.character, c.range.end.character]);
     expect(at('data:\n  target: pr\n', 1, 12)).toEqual([['symbol', 10, 12], ['date', 10, 12], ['price', 10, 12]]);
     expect(at('data:\n  sort:\n    column: \n', 2, 12)).toEqual([['symbol', 12, 12], ['date', 12, 12], ['price', 12, 12]]);
     const spec = 'data:\n  target: price\n  features:\n    - sy\npreprocessing:\n  - lags: {column: price, count: 2}\n';
     expect(at(spec, 3, 8)).toEqual([['symbol', 6, 8], ['date', 6, 8], ['price_lag1', 6, 8], ['price_lag2', 6, 8]]);
-    // Inside a flow list, half-typed.
-    expect(at('data:\n  target: price\n  features: [symbol, da', 2, 23).map((x) => x[0])).toEqual(['symbol', 'date']);
+    // Inside a flow list, half-typed: not the target, not a feature listed already.
+    expect(at('data:\n  target: price\n  features: [symbol, da', 2, 23).map((x) => x[0])).toEqual(['date']);
   });
 
   it('offers folders and CSV files for data.source, relative to the typed folder', () => {
