@@ -16,6 +16,7 @@ describe('explanation methods in the pipeline', () => {
     ws = mkdtempSync(join(tmpdir(), 'xai-explain-pipeline-'));
     cpSync(join(root, 'examples', 'stock-price'), join(ws, 'stock-price'), { recursive: true, filter: (s) => !s.includes('.xai') || s.endsWith('.xai.yaml') });
     cpSync(join(root, 'examples', 'data'), join(ws, 'data'), { recursive: true });
+    cpSync(join(root, 'examples', 'diabetes'), join(ws, 'diabetes'), { recursive: true, filter: (s) => !s.includes('.xai') || s.endsWith('.xai.yaml') });
   });
 
   const explanation = `explanation:
@@ -58,5 +59,28 @@ describe('explanation methods in the pipeline', () => {
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     expect(html).toContain('<h2>Explanation report</h2>');
     expect(html).toContain('# Explanation report: stock-price');
+  });
+
+  it('examples/diabetes: ridge regression with exact linear SHAP, integrated gradients equal to it from the zero baseline, a surrogate tree', async () => {
+    const { runDir, report } = await runPipeline(join(ws, 'diabetes', 'diabetes.xai.yaml'), { backend: 'cpu', runsRoot: join(ws, 'runs') });
+    const [shap, ig, sobol, pd, paths] = report.explanations! as unknown as [
+      { algorithm: string; values: number[][]; maxEfficiencyGap: number }, { values: number[][]; completenessGap: number },
+      { indices: { feature: string; total: number }[]; correlated: boolean }, { curves: unknown[] }, { source: string; surrogate: { fidelityHeldOut: number } },
+    ];
+    expect(shap.algorithm).toBe('linear_shap');
+    expect(shap.maxEfficiencyGap).toBeLessThan(1e-9);
+    // Standardized features have training mean 0, so IG from the zero baseline IS linear SHAP: wᵢ(xᵢ − 0).
+    shap.values.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(ig.values[i]![j]! - v)).toBeLessThan(1e-5)));
+    expect(ig.completenessGap).toBeLessThan(1e-9);
+    expect(sobol.correlated).toBe(true); // s1 and s2, r ≈ 0.9
+    expect(pd.curves).toHaveLength(3);
+    expect(paths.source).toBe('surrogate');
+    expect(paths.surrogate.fidelityHeldOut).toBeGreaterThan(0.5);
+    const top4 = report.importance!.features.slice(0, 4).map((f) => f.feature);
+    // On this split s5 leads; s1 and s2 (r ≈ 0.9) get large opposite weights, so both rank high: the Sobol
+    // caveat about correlated inputs is the report's warning about exactly that.
+    expect(top4[0]).toBe('s5');
+    expect(top4).toEqual(expect.arrayContaining(['s1', 's2', 'bmi']));
+    expect(readFileSync(join(runDir, 'explanation.md'), 'utf8')).toContain('The model clearly relies on');
   });
 });
