@@ -136,6 +136,22 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
     : undefined;
   if (earlyStopping && !val) throw new Error('early stopping needs validation rows');
   const classWeight = options.classWeight ? Object.fromEntries(options.classWeight.map((w, k) => [k, w])) : undefined;
+  const n = x.length;
+  if (y.length !== n) throw new Error(`mlp: ${n} rows but ${y.length} targets`);
+  const width = nClasses ?? 1;
+  const flatX = new Float32Array(n * nFeatures);
+  x.forEach((row, i) => {
+    if (row.length !== nFeatures) throw new Error(`mlp: row ${i} has ${row.length} values, expected ${nFeatures}`);
+    flatX.set(row, i * nFeatures);
+  });
+  const flatY = new Float32Array(n * width);
+  y.forEach((v, i) => {
+    if (!nClasses) { flatY[i] = v; return; }
+    if (!(Number.isInteger(v) && v >= 0 && v < nClasses)) throw new Error(`mlp: row ${i} has class ${v}, not in 0 … ${nClasses - 1}`);
+    flatY[i * width + v] = 1; // one-hot
+  });
+  const xBuffer = new Float32Array(n * nFeatures);
+  const yBuffer = new Float32Array(n * width);
   const history: EpochRecord[] = [];
   let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
   try {
@@ -143,8 +159,11 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
       // tfjs optimizers read their learningRate field at every step; the schedule sets it per epoch.
       (optimizer as unknown as { learningRate: number }).learningRate = scheduledRate(training.learning_rate, options.schedule, epoch);
       const order = permutation(x.length, random);
-      const xs = tf.tensor2d(order.map((i) => x[i]!), [x.length, nFeatures]);
-      const ys = targetTensor(order.map((i) => y[i]!), nClasses);
+      // Rows copied in shuffled order between flat float32 buffers: no nested arrays, one tensor upload each.
+      for (let r = 0; r < n; r++) { const i = order[r]!; xBuffer.set(flatX.subarray(i * nFeatures, (i + 1) * nFeatures), r * nFeatures); }
+      for (let r = 0; r < n; r++) { const i = order[r]!; yBuffer.set(flatY.subarray(i * width, (i + 1) * width), r * width); }
+      const xs = tf.tensor2d(xBuffer, [n, nFeatures]);
+      const ys = tf.tensor2d(yBuffer, [n, width]);
       try {
         const h = await model.fit(xs, ys, { epochs: 1, batchSize: training.batch_size, shuffle: false, validationData: val, verbose: 0, classWeight });
         const loss = Number(h.history.loss?.[0]);
