@@ -10,46 +10,60 @@ import type { TreeModel, TreeStructure } from '../../models/model';
 import { checkMatrix, type Matrix } from '../common';
 import { featureNames, type AttributionResult } from '../types';
 
-interface PathElement { feature: number; zero: number; one: number; pweight: number }
-
-function extendPath(path: PathElement[], depth: number, zero: number, one: number, feature: number): void {
-  path[depth] = { feature, zero, one, pweight: depth === 0 ? 1 : 0 };
-  for (let i = depth - 1; i >= 0; i--) {
-    path[i + 1]!.pweight += (one * path[i]!.pweight * (i + 1)) / (depth + 1);
-    path[i]!.pweight = (zero * path[i]!.pweight * (depth - i)) / (depth + 1);
+/**
+ * The path of unique features down the tree (the paper's m), one row per recursion level in preallocated typed
+ * arrays: level L holds the path of a node at depth L, so traversal allocates nothing.
+ */
+class PathBuffers {
+  readonly feature: Int32Array[];
+  readonly zero: Float64Array[];
+  readonly one: Float64Array[];
+  readonly pweight: Float64Array[];
+  constructor(levels: number) {
+    const width = levels + 1;
+    this.feature = Array.from({ length: levels }, () => new Int32Array(width));
+    this.zero = Array.from({ length: levels }, () => new Float64Array(width));
+    this.one = Array.from({ length: levels }, () => new Float64Array(width));
+    this.pweight = Array.from({ length: levels }, () => new Float64Array(width));
   }
 }
 
-function unwindPath(path: PathElement[], depth: number, index: number): void {
-  const { one, zero } = path[index]!;
-  let next = path[depth]!.pweight;
+function extendPath(f: Int32Array, z: Float64Array, o: Float64Array, w: Float64Array, depth: number, zero: number, one: number, feature: number): void {
+  f[depth] = feature; z[depth] = zero; o[depth] = one; w[depth] = depth === 0 ? 1 : 0;
+  for (let i = depth - 1; i >= 0; i--) {
+    w[i + 1]! += (one * w[i]! * (i + 1)) / (depth + 1);
+    w[i] = (zero * w[i]! * (depth - i)) / (depth + 1);
+  }
+}
+
+function unwindPath(f: Int32Array, z: Float64Array, o: Float64Array, w: Float64Array, depth: number, index: number): void {
+  const one = o[index]!;
+  const zero = z[index]!;
+  let next = w[depth]!;
   for (let i = depth - 1; i >= 0; i--) {
     if (one !== 0) {
-      const tmp = path[i]!.pweight;
-      path[i]!.pweight = (next * (depth + 1)) / ((i + 1) * one);
-      next = tmp - (path[i]!.pweight * zero * (depth - i)) / (depth + 1);
+      const tmp = w[i]!;
+      w[i] = (next * (depth + 1)) / ((i + 1) * one);
+      next = tmp - (w[i]! * zero * (depth - i)) / (depth + 1);
     } else {
-      path[i]!.pweight = (path[i]!.pweight * (depth + 1)) / (zero * (depth - i));
+      w[i] = (w[i]! * (depth + 1)) / (zero * (depth - i));
     }
   }
-  for (let i = index; i < depth; i++) {
-    path[i]!.feature = path[i + 1]!.feature;
-    path[i]!.zero = path[i + 1]!.zero;
-    path[i]!.one = path[i + 1]!.one;
-  }
+  for (let i = index; i < depth; i++) { f[i] = f[i + 1]!; z[i] = z[i + 1]!; o[i] = o[i + 1]!; }
 }
 
-function unwoundPathSum(path: readonly PathElement[], depth: number, index: number): number {
-  const { one, zero } = path[index]!;
-  let next = path[depth]!.pweight;
+function unwoundPathSum(z: Float64Array, o: Float64Array, w: Float64Array, depth: number, index: number): number {
+  const one = o[index]!;
+  const zero = z[index]!;
+  let next = w[depth]!;
   let total = 0;
   for (let i = depth - 1; i >= 0; i--) {
     if (one !== 0) {
       const tmp = (next * (depth + 1)) / ((i + 1) * one);
       total += tmp;
-      next = path[i]!.pweight - (tmp * zero * (depth - i)) / (depth + 1);
+      next = w[i]! - (tmp * zero * (depth - i)) / (depth + 1);
     } else if (zero !== 0) {
-      total += path[i]!.pweight / zero / ((depth - i) / (depth + 1));
+      total += w[i]! / zero / ((depth - i) / (depth + 1));
     }
   }
   return total;
@@ -79,43 +93,50 @@ export function treeExpectedValue(tree: TreeStructure, output: number): number {
   return rec(0);
 }
 
+function treeDepth(tree: TreeStructure): number {
+  const rec = (i: number): number => { const n = tree.nodes[i]!; return n.left < 0 ? 0 : 1 + Math.max(rec(n.left), rec(n.right)); };
+  return rec(0);
+}
+
 /** Path-dependent TreeSHAP values of one row for one output: [n_features]. */
-export function treeShapRow(tree: TreeStructure, row: readonly number[], output: number, nFeatures: number): number[] {
+export function treeShapRow(tree: TreeStructure, row: readonly number[], output: number, nFeatures: number, buffers?: PathBuffers): number[] {
   const phi = new Array<number>(nFeatures).fill(0);
-  const recurse = (nodeIndex: number, parentPath: readonly PathElement[], depthIn: number, zero: number, one: number, feature: number): void => {
+  const b = buffers ?? new PathBuffers(treeDepth(tree) + 2);
+  const nodes = tree.nodes;
+  const recurse = (nodeIndex: number, level: number, depthIn: number, zero: number, one: number, feature: number): void => {
     let depth = depthIn;
-    const path = parentPath.slice(0, depth).map((e) => ({ ...e }));
-    extendPath(path, depth, zero, one, feature);
-    const node = tree.nodes[nodeIndex]!;
+    const f = b.feature[level]!; const z = b.zero[level]!; const o = b.one[level]!; const w = b.pweight[level]!;
+    if (level > 0) {
+      // Copy the parent's path (its first `depth` elements) into this level.
+      const pf = b.feature[level - 1]!; const pz = b.zero[level - 1]!; const po = b.one[level - 1]!; const pw = b.pweight[level - 1]!;
+      for (let i = 0; i < depth; i++) { f[i] = pf[i]!; z[i] = pz[i]!; o[i] = po[i]!; w[i] = pw[i]!; }
+    }
+    extendPath(f, z, o, w, depth, zero, one, feature);
+    const node = nodes[nodeIndex]!;
     if (node.left < 0) {
-      for (let i = 1; i <= depth; i++) {
-        const w = unwoundPathSum(path, depth, i);
-        const e = path[i]!;
-        phi[e.feature]! += w * (e.one - e.zero) * node.value[output]!;
-      }
+      const v = node.value[output]!;
+      for (let i = 1; i <= depth; i++) phi[f[i]!]! += unwoundPathSum(z, o, w, depth, i) * (o[i]! - z[i]!) * v;
       return;
     }
     const goLeft = row[node.feature]! <= node.threshold;
     const hot = goLeft ? node.left : node.right;
     const cold = goLeft ? node.right : node.left;
-    const cover = tree.nodes[node.left]!.samples + tree.nodes[node.right]!.samples;
-    const hotZero = tree.nodes[hot]!.samples / cover;
-    const coldZero = tree.nodes[cold]!.samples / cover;
+    const cover = nodes[node.left]!.samples + nodes[node.right]!.samples;
     let inZero = 1;
     let inOne = 1;
     // A feature already on the path: undo its earlier split so that each feature appears once.
     let k = 0;
-    for (; k <= depth; k++) if (path[k]!.feature === node.feature) break;
+    for (; k <= depth; k++) if (f[k] === node.feature) break;
     if (k <= depth) {
-      inZero = path[k]!.zero;
-      inOne = path[k]!.one;
-      unwindPath(path, depth, k);
+      inZero = z[k]!;
+      inOne = o[k]!;
+      unwindPath(f, z, o, w, depth, k);
       depth -= 1;
     }
-    recurse(hot, path, depth + 1, hotZero * inZero, inOne, node.feature);
-    recurse(cold, path, depth + 1, coldZero * inZero, 0, node.feature);
+    recurse(hot, level + 1, depth + 1, (nodes[hot]!.samples / cover) * inZero, inOne, node.feature);
+    recurse(cold, level + 1, depth + 1, (nodes[cold]!.samples / cover) * inZero, 0, node.feature);
   };
-  recurse(0, [], 0, 1, 1, -1);
+  recurse(0, 0, 0, 1, 1, -1);
   return phi;
 }
 
@@ -134,7 +155,8 @@ export function treeShap(model: TreeModel, x: Matrix, options: TreeShapOptions =
   checkMatrix(x, d, 'TreeSHAP');
   if (model.tree.nodes[0]!.value[k] === undefined) throw new Error(`TreeSHAP: the tree has no output ${k}`);
   const base = treeExpectedValue(model.tree, k);
-  const values = x.map((row) => treeShapRow(model.tree, row, k, d));
+  const buffers = new PathBuffers(treeDepth(model.tree) + 2);
+  const values = x.map((row) => treeShapRow(model.tree, row, k, d, buffers));
   const predictions = x.map((row) => {
     let i = 0;
     for (let n = model.tree.nodes[0]!; n.left >= 0; n = model.tree.nodes[i]!) i = row[n.feature]! <= n.threshold ? n.left : n.right;
