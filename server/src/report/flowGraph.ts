@@ -35,6 +35,19 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** The model node of a tree or linear model: its family and main settings from the spec (raw, maybe partial). */
+function familyLabel(type: string, model: Record<string, unknown>): string {
+  const n = (k: string): number | undefined => (typeof model[k] === 'number' ? model[k] as number : undefined);
+  const t = (k: string): string | undefined => (typeof model[k] === 'string' ? model[k] as string : undefined);
+  switch (type) {
+    case 'decision_tree': return `CART tree · ${t('criterion') ?? 'default criterion'}${n('max_depth') !== undefined ? ` · depth ≤ ${n('max_depth')}` : ''}`;
+    case 'linear_svm': return `linear SVM · ${(t('loss') ?? 'squared_hinge').replace('_', ' ')} · C ${n('C') ?? 1}`;
+    case 'logistic_regression': return `logistic regression · C ${n('C') ?? 1}`;
+    case 'linear_regression': return n('alpha') ? `ridge regression · α ${n('alpha')}` : 'least squares';
+    default: return type;
+  }
+}
+
 function capitalize(s: string): string {
   return s.length ? s[0]!.toUpperCase() + s.slice(1) : s;
 }
@@ -204,7 +217,9 @@ export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | nul
   const inputId = add({ id: 'n_layer_in', kind: 'layer', label: `Input · ${nIn !== undefined ? plural(nIn, 'feature') : 'features'}`, range: range(['model', 'type']) ?? range(['model'], 'key') });
   for (const id of featureIds) link(id, inputId);
   last = inputId;
-  const hidden = report ? report.model.layers.slice(0, -1) : arr(model.hidden_layers).map((l) => (isObj(l) ? { units: num(l.units), activation: str(l.activation) } : {}));
+  // Trees and linear models have no layers: one node names the family and its main settings.
+  const isMlp = modelType === undefined || modelType === 'mlp';
+  const hidden = !isMlp ? [] : report ? report.model.layers.slice(0, -1) : arr(model.hidden_layers).map((l) => (isObj(l) ? { units: num(l.units), activation: str(l.activation) } : {}));
   hidden.forEach((layer, i) => {
     const units = (layer as { units?: number }).units;
     const act = (layer as { activation?: string }).activation;
@@ -217,8 +232,8 @@ export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | nul
   const outAct = report ? report.model.layers[report.model.layers.length - 1]?.activation : str(model.output_activation) ?? 'linear';
   const outUnits = report ? report.model.layers[report.model.layers.length - 1]?.units ?? 1 : 1;
   const outLayer = add({
-    id: 'n_layer_out', kind: 'layer', label: `Dense ${outUnits} · ${outAct ? ACTIVATION_NAMES[outAct] ?? outAct : 'linear'}`,
-    range: range(['model', 'output_activation'], 'key') ?? range(['model'], 'key'),
+    id: 'n_layer_out', kind: 'layer', label: isMlp ? `Dense ${outUnits} · ${outAct ? ACTIVATION_NAMES[outAct] ?? outAct : 'linear'}` : familyLabel(modelType, model),
+    range: (isMlp ? range(['model', 'output_activation'], 'key') : range(['model', 'type'])) ?? range(['model'], 'key'),
   });
   link(last, outLayer); last = outLayer;
 
@@ -226,7 +241,8 @@ export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | nul
   const m = report?.metrics;
   const output = add({
     id: 'n_output', kind: 'output', label: target ?? 'target',
-    detail: m ? `RMSE ${fmt(m.model.rmse)} (baseline ${fmt(m.baseline.rmse)})` : 'prediction',
+    detail: m?.classification ? `accuracy ${fmt(m.classification.model.accuracy)} (baseline ${fmt(m.classification.baseline.accuracy)})`
+      : m ? `RMSE ${fmt(m.model.rmse)} (baseline ${fmt(m.baseline.rmse)})` : 'prediction',
     range: range(['data', 'target']) ?? range(['data'], 'key'),
   });
   link(last, output); last = output;
