@@ -124,9 +124,10 @@ function specLabel(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }
 
-/** "validation RMSE 3.21 (baseline 3.50)" */
+/** "validation RMSE 3.21 (baseline 3.50)", or for classification "validation accuracy 0.93 (baseline 0.35)" */
 function summary(report: RunReport): string {
   const m = report.metrics;
+  if (m.classification) return `validation accuracy ${fmt(m.classification.model.accuracy)} (baseline ${fmt(m.classification.baseline.accuracy)}) on ${report.backend}`;
   return `validation RMSE ${fmt(m.model.rmse)} (baseline ${fmt(m.baseline.rmse)}) on ${report.backend}`;
 }
 

@@ -239,7 +239,9 @@ function showStatus(graph: FlowGraph, report: RunReport | null): void {
     return;
   }
   const m = report.metrics as Partial<RunReport['metrics']> | undefined; // from disk: checked, not trusted
-  const metrics = m?.model && m.baseline ? ` · validation RMSE ${formatNumber(m.model.rmse)} (baseline ${formatNumber(m.baseline.rmse)})` : '';
+  const c = m?.classification;
+  const metrics = c?.model && c.baseline ? ` · validation accuracy ${formatNumber(c.model.accuracy)} (baseline ${formatNumber(c.baseline.accuracy)})`
+    : m?.model && m.baseline ? ` · validation RMSE ${formatNumber(m.model.rmse)} (baseline ${formatNumber(m.baseline.rmse)})` : '';
   status.textContent = `${graph.specName} · run ${String(report.runId)} · ${String(report.backend)}${metrics}`;
 }
 
