@@ -68,9 +68,20 @@ export function renderReportHtml(graph: FlowGraph, report: RunReport, webviewScr
   const nonce = randomBytes(18).toString('base64');
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; img-src data:; font-src data:`;
   const m = report.metrics;
-  const metricRows = ([['RMSE', 'rmse'], ['MAE', 'mae'], ['R²', 'r2']] as const).map(([label, key]) =>
-    `<tr><th scope="row">${label}</th><td class="num">${num(m.model[key])}</td><td class="num">${num(m.baseline[key])}</td>` +
-    `<td class="num">${num(m.model[key] - m.baseline[key])}</td></tr>`).join('\n');
+  const c = m.classification;
+  const metricRows = c
+    ? ([['accuracy', 'accuracy'], ['balanced accuracy', 'balancedAccuracy'], ['precision (macro)', 'precision'], ['recall (macro)', 'recall'],
+      ['F1 (macro)', 'f1'], ['ROC AUC', 'rocAuc'], ['log loss', 'logLoss']] as const).map(([label, key]) => {
+      const a = c.model[key]; const b = c.baseline[key];
+      return `<tr><th scope="row">${label}</th><td class="num">${a === null ? '—' : num(a)}</td><td class="num">${b === null ? '—' : num(b)}</td>` +
+        `<td class="num">${a === null || b === null ? '—' : num(a - b)}</td></tr>`;
+    }).join('\n')
+    : ([['RMSE', 'rmse'], ['MAE', 'mae'], ['R²', 'r2']] as const).map(([label, key]) =>
+      `<tr><th scope="row">${label}</th><td class="num">${num(m.model[key])}</td><td class="num">${num(m.baseline[key])}</td>` +
+      `<td class="num">${num(m.model[key] - m.baseline[key])}</td></tr>`).join('\n');
+  const metricNote = c
+    ? `Higher accuracy, F1 and ROC AUC are better; lower log loss is better. Confusion matrix (rows: true ${c.model.classes.map(escapeHtml).join(', ')}; columns: predicted): ${escapeHtml(JSON.stringify(c.model.confusion))}.`
+    : 'Lower RMSE and MAE are better; R² closer to 1 is better.';
   const imp = report.importance;
   const maxMean = imp ? Math.max(0, ...imp.features.map((f) => f.mean)) : 0;
   const importanceRows = imp
@@ -119,11 +130,11 @@ ${importanceRows}
 <h2>Pipeline</h2>
 ${flowchart}
 <h2>Validation metrics</h2>
-<table class="metrics"><thead><tr><th>metric</th><th class="num">model (${escapeHtml(report.model.type)})</th><th class="num">baseline (${escapeHtml(m.baseline.name)})</th><th class="num">model − baseline</th></tr></thead>
+<table class="metrics"><thead><tr><th>metric</th><th class="num">model (${escapeHtml(report.model.type)})</th><th class="num">baseline (${escapeHtml(c ? c.baseline.name : m.baseline.name)})</th><th class="num">model − baseline</th></tr></thead>
 <tbody>
 ${metricRows}
 </tbody></table>
-<p class="note">Lower RMSE and MAE are better; R² closer to 1 is better.</p>
+<p class="note">${metricNote}</p>
 ${importanceSection}
 ${explanationSection}
 <p class="meta">XAI Pipelines ${escapeHtml(report.versions.xaiPipelines)} · TensorFlow.js ${escapeHtml(report.versions.tfjs)} · Node ${escapeHtml(report.versions.node)} · ${Math.round(report.timings.totalMs)} ms</p>

@@ -38,6 +38,9 @@ describe('pipeline: decision tree, linear SVM, logistic/linear regression and ML
     expect(report.data.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(report.seed).toBe(42);
     expect(report.importance?.metric).toBe('accuracy');
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('<th scope="row">balanced accuracy</th>');
+    expect(html).toContain('Confusion matrix (rows: true setosa, versicolor, virginica');
     const json = JSON.parse(readFileSync(join(runDir, 'model', 'model.json'), 'utf8')) as { format: string; family: string; features: string[] };
     expect(json).toMatchObject({ format: 'xai-pipelines/model', family: 'decision_tree', features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] });
     const model = await loadFittedModel(join(runDir, 'model'));
