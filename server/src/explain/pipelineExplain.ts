@@ -1,13 +1,15 @@
 /**
  * The pipeline's hook into the explanation engine: runs the spec's explanation methods (beyond permutation
  * importance) on the trained model and writes the Markdown explanation report. For an MLP, the sanity check's
- * random-weight twin is the same architecture built with another seed and left untrained.
+ * random-weight twin is the same architecture built with another seed and left untrained; linear models and
+ * trees get theirs from `randomTwin`.
  */
 import type { PermutationImportanceResult } from '../../../protocol/protocol';
 import { buildMlp } from '../models/mlp';
 import { MlpFitted } from '../models/mlpModel';
 import type { FittedModel } from '../models/model';
 import type { PipelineSpec } from '../spec/types';
+import { randomTwin } from './randomTwin';
 import { explanationMarkdown } from './report';
 import { runExplanations } from './run';
 import type { ExplanationSection } from './sections';
@@ -25,10 +27,13 @@ export async function explainSpecMethods(
 ): Promise<SpecExplanations | undefined> {
   const steps = (spec.explanation ?? []).filter((s) => !('permutation_importance' in s));
   if (steps.length === 0) return undefined;
-  let randomized: MlpFitted | undefined;
-  if (spec.model.type === 'mlp' && model.family === 'mlp' && steps.some((s) => 'sanity_check' in s)) {
-    const nClasses = model.task === 'classification' ? model.outputs.length : undefined;
-    randomized = new MlpFitted(buildMlp(spec.model, features.length, spec.training.seed + 7919, { nClasses }), model.outputs, model.task);
+  let randomized: FittedModel | undefined;
+  let network: MlpFitted | undefined;
+  if (steps.some((s) => 'sanity_check' in s)) {
+    if (spec.model.type === 'mlp' && model.family === 'mlp') {
+      const nClasses = model.task === 'classification' ? model.outputs.length : undefined;
+      randomized = network = new MlpFitted(buildMlp(spec.model, features.length, spec.training.seed + 7919, { nClasses }), model.outputs, model.task);
+    } else randomized = randomTwin(model, trainX, spec.training.seed + 7919);
   }
   try {
     const sections = await runExplanations(steps, {
@@ -36,6 +41,6 @@ export async function explainSpecMethods(
     });
     return { sections, markdown: explanationMarkdown({ name: spec.name, task: spec.task, importance, sections }) };
   } finally {
-    randomized?.dispose();
+    network?.dispose();
   }
 }

@@ -63,6 +63,8 @@ describe('explanation methods in the pipeline', () => {
 
   it('examples/diabetes: ridge regression with exact linear SHAP, integrated gradients equal to it from the zero baseline, a surrogate tree', async () => {
     const { runDir, report } = await runPipeline(join(ws, 'diabetes', 'diabetes.xai.yaml'), { backend: 'cpu', runsRoot: join(ws, 'runs') });
+    const sanity = report.explanations![5] as unknown as { method: string; explainer: string; flagged: boolean };
+    expect(sanity).toMatchObject({ method: 'sanity_check', explainer: 'integrated_gradients', flagged: false });
     const [shap, ig, sobol, pd, paths] = report.explanations! as unknown as [
       { algorithm: string; values: number[][]; maxEfficiencyGap: number }, { values: number[][]; completenessGap: number },
       { indices: { feature: string; total: number }[]; correlated: boolean }, { curves: unknown[] }, { source: string; surrogate: { fidelityHeldOut: number } },
