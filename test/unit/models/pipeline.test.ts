@@ -85,7 +85,13 @@ describe('pipeline: decision tree, linear SVM, logistic/linear regression and ML
     expect(report.model.type).toBe('linear_regression');
     expect(report.metrics.model.rmse).toBeLessThan(0.85 * report.metrics.baseline.rmse);
     await expect(run('bad', 'version: 1\nname: bad\ntask: classification\ndata: { source: ../data/iris.csv, target: species }\nmodel: { type: linear_regression }\ntraining: {}\n'))
-      .rejects.toThrow(/linear_regression predicts numbers; use logistic_regression/);
+      .rejects.toThrow(/linear_regression predicts numbers.*logistic_regression/); // the spec check's message, on its line and column
+    // The engine refuses the same on its own (a model file or a caller that skips the spec check).
+    const { taskMismatch } = await import('../../../server/src/models/train');
+    expect(taskMismatch({ type: 'linear_regression' }, 'classification')).toMatch(/predicts numbers; use logistic_regression/);
+    expect(taskMismatch({ type: 'linear_svm' }, 'regression')).toMatch(/predicts classes/);
+    expect(taskMismatch({ type: 'decision_tree', criterion: 'gini' }, 'regression')).toMatch(/criterion gini does not fit task regression/);
+    expect(taskMismatch({ type: 'decision_tree' }, 'regression')).toBeUndefined();
   });
 });
 
