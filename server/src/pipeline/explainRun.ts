@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunReport } from '../../../protocol/protocol';
-import type { FittedPreprocessing } from '../data/standardize';
+import type { ExplanationSectionJson, RunReport } from '../../../protocol/protocol';
+import { transformFeatures, type FittedPreprocessing } from '../data/standardize';
+import { explainSpecMethods } from '../explain/pipelineExplain';
 import { loadFittedModel } from '../models/train';
 import type { WorkerProgress } from '../worker/jobs';
 import { prepareData } from './prepare';
@@ -37,10 +38,17 @@ export async function explainLatestRun(specPath: string, options: { runsRoot?: s
     }
     progress({ stage: 'explain', message: 'Permutation importance', fraction: 0.5 });
     const importance = await explainWithSpec(spec, data, rawModelPredictor(model, fitted));
+    // The spec's other explanation methods (server/src/explain), on model-scale rows.
+    const explained = await explainSpecMethods(spec, model, fitted.features, transformFeatures(fitted, data.train.x), transformFeatures(fitted, data.validation.x),
+      importance, (f, message) => progress({ stage: 'explain', message, fraction: 0.5 + 0.4 * f }));
+    const { explanations: _previous, ...previous } = latest.report;
     const report: RunReport = {
-      ...latest.report, importance,
+      ...previous, importance,
+      ...(explained ? { explanations: explained.sections as unknown as ExplanationSectionJson[] } : {}),
+      artifacts: { ...latest.report.artifacts, ...(explained ? { explanation: 'explanation.md' } : {}) },
       timings: { ...latest.report.timings, explainMs: Date.now() - t0 },
     };
+    if (explained) replaceFileAtomic(join(latest.runDir, 'explanation.md'), explained.markdown);
     progress({ stage: 'write', message: 'Updating the run report', fraction: 0.95 });
     replaceFileAtomic(join(latest.runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     replaceFileAtomic(join(latest.runDir, 'report.html'), reportHtml(parsed, report));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSpec } from '../../../server/src/spec/parse';
+import { explainLatestRun } from '../../../server/src/pipeline/explainRun';
 import { runPipeline } from '../../../server/src/pipeline/runPipeline';
 import { selectBackend } from '../../../server/src/worker/backend';
 
@@ -84,5 +85,15 @@ describe('explanation methods in the pipeline', () => {
     expect(top4[0]).toBe('s5');
     expect(top4).toEqual(expect.arrayContaining(['s1', 's2', 'bmi']));
     expect(readFileSync(join(runDir, 'explanation.md'), 'utf8')).toContain('The model clearly relies on');
+  });
+
+  it('xai explain (explainLatestRun) reruns the methods the spec lists now, without training', async () => {
+    const spec = join(ws, 'diabetes', 'diabetes.xai.yaml');
+    const runsRoot = join(ws, 'runs-explain');
+    await runPipeline(spec, { backend: 'cpu', runsRoot });
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('  - sobol:\n      samples: 1024\n', ''));
+    const { runDir, report } = await explainLatestRun(spec, { runsRoot });
+    expect(report.explanations?.map((e) => e.method)).toEqual(['shap', 'integrated_gradients', 'partial_dependence', 'decision_paths', 'sanity_check']);
+    expect(readFileSync(join(runDir, 'explanation.md'), 'utf8')).not.toContain('Sobol');
   });
 });
