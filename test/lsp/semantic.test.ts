@@ -152,11 +152,26 @@ describe('data-aware checks over stdio', () => {
     const tree = variant('  - permutation_importance:', '  - integrated_gradients: {}\n  - permutation_importance:').replace('type: mlp', 'type: decision_tree');
     const treeDs = withCode(await openAndDiagnose(client, ws.specUri('gradTree', tree), tree), 'explainer-model-mismatch');
     expect(treeDs).toEqual([err(tokenRange(tree, 'integrated_gradients', '{}'), 'explainer-model-mismatch',
-      "'integrated_gradients' needs the model's gradients, and a decision_tree has none (it is piecewise constant); use shap, permutation_importance or, for a tree, tree_shap.")]);
+      "'integrated_gradients' needs the model's gradients, and a decision_tree has none (it is piecewise constant); use shap (exact TreeSHAP on a tree), permutation_importance or decision_paths.")]);
     const mlp = variant('  - permutation_importance:', '  - tree_shap: {}\n  - permutation_importance:');
     const mlpDs = withCode(await openAndDiagnose(client, ws.specUri('treeMlp', mlp), mlp), 'explainer-model-mismatch');
     expect(mlpDs).toEqual([err(tokenRange(mlp, 'tree_shap', '{}'), 'explainer-model-mismatch',
-      "'tree_shap' reads a decision tree's nodes and works only with model type decision_tree, not mlp; use shap or a surrogate tree instead.")]);
+      "'tree_shap' reads a decision tree's nodes and works only with model type decision_tree, not mlp; use shap, or decision_paths (a surrogate tree for other models).")]);
+  });
+
+  it('flags a model that cannot serve the task, and a sanity check of an explainer the model cannot run', async () => {
+    const text = variants([['type: mlp\n  hidden_layers:\n    - units: 10\n      activation: relu\n  output_activation: linear\n', 'type: logistic_regression\n'],
+      ['  - permutation_importance:', '  - sanity_check:\n      explainer: integrated_gradients\n  - permutation_importance:']]);
+    const ds = withCode(await openAndDiagnose(client, ws.specUri('taskModel', text), text), 'model-task-mismatch', 'explainer-model-mismatch');
+    expect(ds).toEqual([
+      err(tokenRange(text, 'type: logistic_regression', 'logistic_regression'), 'model-task-mismatch',
+        'A logistic_regression predicts classes, not numbers: for task: regression use linear_regression, decision_tree or mlp.'),
+    ]);
+    const tree = variants([['type: mlp\n  hidden_layers:\n    - units: 10\n      activation: relu\n  output_activation: linear\n', 'type: decision_tree\n'],
+      ['  - permutation_importance:', '  - sanity_check:\n      explainer: integrated_gradients\n  - permutation_importance:']]);
+    const treeDs = withCode(await openAndDiagnose(client, ws.specUri('sanityTree', tree), tree), 'model-task-mismatch', 'explainer-model-mismatch');
+    expect(treeDs).toEqual([err(tokenRange(tree, 'explainer: integrated_gradients', 'integrated_gradients'), 'explainer-model-mismatch',
+      "'integrated_gradients' needs the model's gradients, and a decision_tree has none (it is piecewise constant); use shap (exact TreeSHAP on a tree), permutation_importance or decision_paths.")]);
   });
 
   it('reports a data file that is not a CSV table', async () => {

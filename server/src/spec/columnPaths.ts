@@ -14,7 +14,7 @@ export function valueRole(path: readonly (string | number)[]): 'column' | 'featu
     case 'data.target': case 'data.filter.#.column': case 'data.sort.column': case 'data.column_types.#.column':
     case 'preprocessing.#.lags.column':
       return 'column';
-    case 'data.features.#':
+    case 'data.features.#': case 'explanation.#.partial_dependence.features.#':
       return 'feature';
     default:
       // Any step's group_by names a CSV column; its column and columns may also name a column a step made.

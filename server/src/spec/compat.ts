@@ -33,14 +33,29 @@ export function explainerFits(method: string, model: string): string | undefined
   if (!need) return undefined;
   if (need === 'differentiable' && !DIFFERENTIABLE_MODELS.includes(model)) {
     return `'${method}' needs the model's gradients, and a ${model} has none (it is piecewise constant); ` +
-      `use shap, permutation_importance or, for a tree, tree_shap.`;
+      `use shap (exact TreeSHAP on a tree), permutation_importance or decision_paths.`;
   }
   if (need === 'tree' && !TREE_MODELS.includes(model)) {
     return `'${method}' reads a decision tree's nodes and works only with model type decision_tree, not ${model}; ` +
-      `use shap or a surrogate tree instead.`;
+      `use shap, or decision_paths (a surrogate tree for other models).`;
   }
   if (need === 'mlp' && model !== 'mlp') {
     return `'${method}' follows a ReLU network's activations and works only with model type mlp, not ${model}.`;
+  }
+  return undefined;
+}
+
+/** Model families that predict only one kind of target. */
+export const REGRESSION_ONLY_MODELS: readonly string[] = ['linear_regression'];
+export const CLASSIFICATION_ONLY_MODELS: readonly string[] = ['logistic_regression', 'linear_svm'];
+
+/** Why a `model` model cannot serve `task`, in one sentence with the alternative; undefined when it can. */
+export function modelFitsTask(model: string, task: string): string | undefined {
+  if (task === 'classification' && REGRESSION_ONLY_MODELS.includes(model)) {
+    return `A ${model} predicts numbers, not classes: for task: classification use logistic_regression, linear_svm, decision_tree or mlp.`;
+  }
+  if (task === 'regression' && CLASSIFICATION_ONLY_MODELS.includes(model)) {
+    return `A ${model} predicts classes, not numbers: for task: regression use linear_regression, decision_tree or mlp.`;
   }
   return undefined;
 }

@@ -8,11 +8,12 @@
  * errors; a key of the wrong type is skipped here (the schema reports it). Never throws.
  *
  * Codes: `unknown-column`, `target-in-features`, `task-target-mismatch`, `split-no-data`, `split-rounds-to-zero`,
- * `lags-exceed-rows`, `learning-rate-high`, `epochs-high`, `batch-exceeds-training`, `explainer-model-mismatch`.
+ * `lags-exceed-rows`, `learning-rate-high`, `epochs-high`, `batch-exceeds-training`, `explainer-model-mismatch`,
+ * `model-task-mismatch`.
  */
 import { basename } from 'node:path';
 import { columnOf, type DataProfile } from './dataProfile';
-import { explainerFits } from './compat';
+import { explainerFits, modelFitsTask } from './compat';
 import { lagFeatureName } from './features';
 import type { ParsedSpec, SpecDiagnostic, SpecFix } from './parse';
 import type { SpecPath } from './ranges';
@@ -75,7 +76,7 @@ export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefi
   const knownSet = new Set(known);
   const generatedSet = new Set(generated);
   const file = basename(profile.path);
-  for (const ref of columnRefs(data, steps)) {
+  for (const ref of columnRefs(data, steps, Array.isArray(raw.explanation) ? raw.explanation : [])) {
     if (knownSet.has(ref.name)) continue;
     if (ref.allowGenerated && (generatedSet.has(ref.name) || oneHot.some((p) => ref.name.startsWith(p)))) continue;
     const candidates = ref.allowGenerated ? [...known, ...generated] : known;
@@ -152,7 +153,7 @@ function oneHotPrefixes(steps: unknown[], profile: DataProfile): string[] {
   return out;
 }
 
-function columnRefs(data: Raw, steps: unknown[]): ColumnRef[] {
+function columnRefs(data: Raw, steps: unknown[], explanation: unknown[]): ColumnRef[] {
   const refs: ColumnRef[] = [];
   const ref = (path: SpecPath, v: unknown, role: string, allowGenerated = false): void => {
     const name = str(v);
@@ -163,6 +164,10 @@ function columnRefs(data: Raw, steps: unknown[]): ColumnRef[] {
   if (isMapValue(data.sort)) ref(['data', 'sort', 'column'], data.sort.column, 'sort');
   if (Array.isArray(data.column_types)) data.column_types.forEach((c, i) => { if (isMapValue(c)) ref(['data', 'column_types', i, 'column'], c.column, 'column_types'); });
   if (Array.isArray(data.features)) data.features.forEach((f, i) => ref(['data', 'features', i], f, 'feature', true));
+  explanation.forEach((step, i) => {
+    const pd = isMapValue(step) && isMapValue(step.partial_dependence) ? step.partial_dependence : undefined;
+    if (pd && Array.isArray(pd.features)) pd.features.forEach((f, j) => ref(['explanation', i, 'partial_dependence', 'features', j], f, 'partial_dependence', true));
+  });
   steps.forEach((step, i) => {
     if (!isMapValue(step)) return;
     for (const [kind, body] of Object.entries(step)) {
@@ -224,12 +229,20 @@ function checkHyperparameters(raw: Raw, add: Add): void {
 
 function checkExplainers(raw: Raw, add: Add): void {
   const model = isMapValue(raw.model) ? str(raw.model.type) : undefined;
-  if (model === undefined || !Array.isArray(raw.explanation)) return;
+  if (model === undefined) return;
+  const task = str(raw.task) ?? 'regression';
+  const taskProblem = modelFitsTask(model, task);
+  if (taskProblem) add(['model', 'type'], 'error', 'model-task-mismatch', taskProblem);
+  if (!Array.isArray(raw.explanation)) return;
   raw.explanation.forEach((step, i) => {
     if (!isMapValue(step)) return;
-    for (const method of Object.keys(step)) {
+    for (const [method, body] of Object.entries(step)) {
       const why = explainerFits(method, model);
       if (why) add(['explanation', i, method], 'error', 'explainer-model-mismatch', why);
+      // A sanity check runs another explainer: that one must fit too.
+      const inner = method === 'sanity_check' && isMapValue(body) ? str(body.explainer) : undefined;
+      const innerWhy = inner !== undefined ? explainerFits(inner, model) : undefined;
+      if (innerWhy) add(['explanation', i, method, 'explainer'], 'error', 'explainer-model-mismatch', innerWhy);
     }
   });
 }
