@@ -86,9 +86,14 @@ function printReport(report: RunReport, runDir: string): void {
     imp.features.forEach((x, i) => t.push([String(i + 1), x.feature, f(x.mean), f(x.std)]));
     out(t.toString());
   }
+  if (report.explanations?.length) {
+    out();
+    out(`Explanations: ${report.explanations.map((e) => `${e.method.replace(/_/g, ' ')} (${e.evaluations} evaluations)`).join(', ')}`);
+  }
   out();
   out(`Backend: ${report.backend} · total ${(report.timings.totalMs / 1000).toFixed(1)} s (training ${(report.timings.trainMs / 1000).toFixed(1)} s)`);
   out(`Report: ${join(runDir, report.artifacts.html)}`);
+  if (report.artifacts.explanation) out(`Explanation report: ${join(runDir, report.artifacts.explanation)}`);
 }
 
 async function runCommand(kind: WorkerJob['kind'], spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean; memoryLimit?: string }): Promise<number> {
