@@ -51,7 +51,11 @@ export function explanationMarkdown(input: ExplanationReportInput): string {
   }
   for (const s of find('sobol')) {
     const sorted = [...s.indices].sort((a, b) => b.total - a.total);
-    out.push(`Variance decomposition (Sobol indices, N = ${s.samples}): ${list(sorted.slice(0, 5).map((i) => `${i.feature} explains ${fmt(100 * i.first, 2)} % alone and ${fmt(100 * i.total, 2)} % with its interactions`))}.`);
+    // First-order and total indices closer than 0.05 are the same up to estimation noise: no interaction to report.
+    const share = (i: (typeof sorted)[number]): string => (Math.abs(i.total - i.first) < 0.05
+      ? `${i.feature} ≈ ${fmt(50 * (i.first + i.total), 2)} %`
+      : `${i.feature} ${fmt(100 * i.first, 2)} % alone and ${fmt(100 * i.total, 2)} % with its interactions`);
+    out.push(`Variance decomposition (Sobol indices, N = ${s.samples}): the share of the prediction's variance due to ${list(sorted.slice(0, 5).map(share))}.`);
     const inter = sorted.filter((i) => i.total - i.first > 0.05).map((i) => i.feature);
     if (inter.length) out.push(`${list(inter)} act${inter.length === 1 ? 's' : ''} largely through interactions with other features.`);
     out.push('');
