@@ -14,7 +14,7 @@ export type ColumnKind = 'numeric' | 'date' | 'text' | 'empty';
 export interface ColumnProfile {
   name: string;
   kind: ColumnKind;
-  /** Empty cells (after trimming), of `rows`. */
+  /** Missing cells (empty after trimming, or a token of MISSING_TOKENS such as NA), of `rows`. */
   missing: number;
   /** Distinct non-empty values (counted exactly). */
   distinct: number;
@@ -22,8 +22,11 @@ export interface ColumnProfile {
   min?: number;
   mean?: number;
   max?: number;
-  /** Whether every non-empty cell is a whole number (numeric columns). */
+  /** Whether every numeric cell is a whole number (numeric columns). */
   integer?: boolean;
+  /** Numeric columns: cells that are neither missing nor numbers, and a few of them. */
+  nonNumeric?: number;
+  nonNumericExamples?: string[];
   /** For text and date columns: the most frequent values, most frequent first (at most 5). */
   top?: { value: string; count: number }[];
 }
@@ -103,17 +106,27 @@ export function profileCsvText(text: string, file: string): Omit<DataProfile, 's
   return { path: file, rows: cells.length, columns, cells };
 }
 
+/** Cells that mean "no value" (the data loader's default missing-value tokens). */
+export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?', '.']);
+/** A column whose non-missing cells are at least this share numbers is numeric (the rest are bad cells). */
+export const NUMERIC_SHARE = 0.9;
+
 function profileColumn(name: string, values: string[]): ColumnProfile {
-  const present = values.filter((v) => v !== '');
+  const present = values.filter((v) => !MISSING_TOKENS.has(v));
   const missing = values.length - present.length;
   const counts = new Map<string, number>();
   for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
   if (!present.length) return { name, kind: 'empty', missing, distinct: 0 };
-  const numbers = present.map(Number);
-  if (numbers.every(Number.isFinite)) {
+  const numbers = present.map(Number).filter(Number.isFinite);
+  // Mostly numbers: a numeric column with a few bad cells (the run reports each with its line), not a text one.
+  if (numbers.length >= NUMERIC_SHARE * present.length) {
     let min = Infinity; let max = -Infinity; let sum = 0;
     for (const x of numbers) { if (x < min) min = x; if (x > max) max = x; sum += x; }
-    return { name, kind: 'numeric', missing, distinct: counts.size, min, max, mean: sum / numbers.length, integer: numbers.every(Number.isInteger) };
+    const bad = present.filter((v) => !Number.isFinite(Number(v)));
+    return {
+      name, kind: 'numeric', missing, distinct: counts.size, min, max, mean: sum / numbers.length, integer: numbers.every(Number.isInteger),
+      ...(bad.length ? { nonNumeric: bad.length, nonNumericExamples: [...new Set(bad)].slice(0, 3) } : {}),
+    };
   }
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([value, count]) => ({ value, count }));
   // A date column: every distinct value parses as a date (checked on the distinct values only).
@@ -132,6 +145,7 @@ export function describeColumn(c: ColumnProfile, rows: number): string[] {
   const num = (x: number | undefined): string => (x === undefined ? '?' : Number.isInteger(x) ? String(x) : Number(x.toPrecision(6)).toString());
   const lines = [`**${c.name}**: ${c.kind} column, ${rows} rows, ${c.missing} missing (${pct(c.missing)}), ${c.distinct} distinct`];
   if (c.kind === 'numeric') lines.push(`min ${num(c.min)} · mean ${num(c.mean)} · max ${num(c.max)}`);
+  if (c.nonNumeric) lines.push(`${c.nonNumeric} cell${c.nonNumeric === 1 ? '' : 's'} not a number: ${c.nonNumericExamples!.map((v) => `\`${v}\``).join(', ')}`);
   else if (c.top?.length) lines.push(`top: ${c.top.map((t) => `\`${t.value}\` (${t.count})`).join(', ')}`);
   return lines;
 }
