@@ -116,7 +116,7 @@ describe('data-aware checks over stdio', () => {
       "Classification on 'price', a continuous column with 549 distinct values, makes 549 classes; did you mean task: regression?")]);
   });
 
-  it('reports lags that leave no rows, a filter that leaves no data, and a validation fraction that rounds to nothing', async () => {
+  it('reports lags that leave no rows, a filter or split fractions that leave no data, and a validation fraction that rounds to nothing', async () => {
     const many = variant('count: 10', 'count: 200');
     expect(await openAndDiagnose(client, ws.specUri('lags', many), many)).toEqual([
       err(tokenRange(many, 'count: 200', '200'), 'lags-exceed-rows', '200 lags need more than 200 rows, but the filter keeps 123: no row keeps a full history.'),
@@ -129,6 +129,10 @@ describe('data-aware checks over stdio', () => {
     const none = variant('equals: MSFT', 'equals: MSFTX');
     expect(await openAndDiagnose(client, ws.specUri('none', none), none)).toEqual([
       err(tokenRange(none, 'validation: 0.2', '0.2'), 'split-no-data', 'Only 0 rows match the filter: a training and a validation part need at least 2.'),
+    ]);
+    const sum = variant('validation: 0.2', 'validation: 0.5\n      test: 0.5');
+    expect(withCode(await openAndDiagnose(client, ws.specUri('sum', sum), sum), 'split-no-data')).toEqual([
+      err(tokenRange(sum, 'test: 0.5', '0.5'), 'split-no-data', 'Validation 0.5 and test 0.5 add up to 1: no rows are left for training; keep their sum below 1.'),
     ]);
     const tiny = variant('validation: 0.2', 'validation: 0.004');
     expect(await openAndDiagnose(client, ws.specUri('tiny', tiny), tiny)).toEqual([
