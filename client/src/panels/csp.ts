@@ -10,7 +10,7 @@ export function makeNonce(): string {
 }
 
 /**
- * The policy for one webview document: scripts only with the nonce (no 'unsafe-eval', no inline handlers),
+ * The policy for one webview document: scripts only with the nonce (no string evaluation, no inline handlers),
  * styles from the extension or inline (Mermaid writes <style> into its SVG; a nonce in style-src would switch
  * 'unsafe-inline' off), images and fonts from the extension or data: URIs, nothing else (no network).
  * @param cspSource `webview.cspSource`

@@ -5,7 +5,7 @@
  * Startup: a page may inline `{ graph, report }` in `<script type="application/json" id="xai-flowchart-data">`
  * (report.html does); else the state saved with `setState` is restored (panel restore). Then `{type:'ready'}` is
  * posted and the host answers with a `graph` message. Works under a CSP with nonce-only scripts and no
- * `unsafe-eval`; needs `style-src 'unsafe-inline'` for Mermaid's injected styles.
+ * string evaluation; needs `style-src 'unsafe-inline'` for Mermaid's injected styles.
  */
 import mermaid from 'mermaid';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
