@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../server/src/data/errors';
 import { cellText, getColumn, missingCount, type Column } from '../../../server/src/data/frame/frame';
 import { loadCsvFrame, parseCsvFrame } from '../../../server/src/data/frame/load';
-import { parseNumberBytes } from '../../../server/src/data/frame/numbers';
+import { parseNumberText } from '../../../server/src/data/frame/numbers';
 
 function thrown(f: () => unknown): DataError {
   try { f(); } catch (e) { if (e instanceof DataError) return e; throw e; }
@@ -16,7 +16,7 @@ const texts = (c: Column, n: number) => Array.from({ length: n }, (_, i) => cell
 describe('streamed CSV loading into columns', () => {
   it('reads quotes with delimiters, doubled quotes and line breaks, a BOM and CRLF, across chunk borders', () => {
     const text = '\uFEFFname,note,price\r\n"Smith, J","said ""hi""",1.5\r\nB,"two\r\nlines",2\r\n\r\nC,,3\r\n';
-    for (const chunkBytes of [64, 7, 3]) {
+    for (const chunkBytes of [64, 7, 3, 1]) {
       const { frame, info } = parseCsvFrame(text, 'x.csv', { chunkBytes });
       expect(frame.columns.map((c) => [c.name, c.kind])).toEqual([['name', 'categorical'], ['note', 'categorical'], ['price', 'numeric']]);
       expect(texts(getColumn(frame, 'name'), 3)).toEqual(['Smith, J', 'B', 'C']);
@@ -64,6 +64,8 @@ describe('streamed CSV loading into columns', () => {
     expect(e.message).toMatch(/^x\.csv \(line 3, column 'b'\): 'oops' is not a number \(2 numbers and 1 texts/);
     expect(thrown(() => parseCsvFrame('a,b\n1,2\n3\n', 'x.csv')).line).toBe(3);
     expect(thrown(() => parseCsvFrame('a,b\n1,"2\n', 'x.csv')).message).toMatch(/line 2.*not closed/);
+    expect(thrown(() => parseCsvFrame('a,b\n1,"x"y\n2,3\n', 'x.csv')).message).toBe("x.csv (line 2, column 'b'): malformed CSV: a closing quote is followed by other characters than a delimiter or a line end");
+    expect(thrown(() => parseCsvFrame('a,b\n1,2\n"3\nx",4\n5,"6\n', 'x.csv', { chunkBytes: 5 })).message).toBe("x.csv (line 5, column 'b'): malformed CSV: a quoted field is not closed before the end of the file");
     expect(thrown(() => parseCsvFrame('', 'x.csv')).message).toMatch(/empty/);
     expect(thrown(() => parseCsvFrame('\uFEFF\r\n\r\n', 'x.csv')).message).toMatch(/empty/);
     expect(thrown(() => parseCsvFrame('a,b,a\n1,2,3\n', 'x.csv')).message).toBe("x.csv (line 1): the column name 'a' appears twice in the header (columns 1 and 3)");
@@ -71,10 +73,10 @@ describe('streamed CSV loading into columns', () => {
     expect(thrown(() => loadCsvFrame('/nonexistent/x.csv')).message).toMatch(/ENOENT/);
   });
 
-  it('parses numbers from bytes exactly as Number() does', () => {
+  it('parses numbers from cell texts exactly as Number() does', () => {
     const cases = ['0', '-0.5', '+3', '1e-7', '123456789012345', '0.1', '1.7976931348623157e308', '12345678901234567890', '3.14159265358979323846', '.5', '5.', '1E5'];
-    for (const c of cases) expect(parseNumberBytes(Buffer.from(c), 0, c.length)).toBe(Number(c));
-    for (const c of ['', '.', '-', 'NaN', '1,5', '0x10', 'Infinity', '1e', '1.2.3']) expect(parseNumberBytes(Buffer.from(c), 0, c.length)).toBeNaN();
+    for (const c of cases) expect(parseNumberText(c)).toBe(Number(c));
+    for (const c of ['', '.', '-', 'NaN', '1,5', '0x10', 'Infinity', '1e', '1.2.3']) expect(parseNumberText(c)).toBeNaN();
   });
 
   it('loads the real penguins file: the stray "." and empty cells are missing; names with spaces and parentheses', () => {

@@ -12,16 +12,6 @@ import { dateParserFor } from './dateFormat';
 import type { Column, ColumnKind } from './frame';
 import type { LoadOptions } from './load';
 
-/** Cache value of a missing-value token. */
-export const MISSING = -2;
-
-/** FNV-1a 32-bit hash of bytes [s, e). */
-export function hashBytes(buf: Uint8Array, s: number, e: number): number {
-  let h = 0x811c9dc5;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 16777619);
-  return h;
-}
-
 const BOOLEAN_WORDS = new Map([['true', 1], ['false', 0], ['yes', 1], ['no', 0]]);
 
 /** One column's cells as they arrive: numbers in a Float64Array, texts dictionary-encoded. */
@@ -74,42 +64,6 @@ export class ColumnBuilder {
     this.values[row] = v;
     this.numbers++;
     if (this.codes) this.codes[row] = this.code(text ?? String(v));
-  }
-
-  /** Cached byte spellings of texts (or of missing tokens, as MISSING), so repeated categories skip decoding. */
-  private readonly cache = new Map<number, { bytes: Buffer; code: number }[]>();
-  private cached = 0;
-
-  /** The code (or MISSING) remembered for bytes [s, e) with hash h, or undefined. */
-  lookup(buf: Buffer, s: number, e: number, h: number): number | undefined {
-    const list = this.cache.get(h);
-    if (!list) return undefined;
-    for (const entry of list) {
-      const b = entry.bytes;
-      if (b.length !== e - s) continue;
-      // A JS loop beats Buffer.compare's native call for these few bytes.
-      let k = 0;
-      while (k < b.length && b[k] === buf[s + k]) k++;
-      if (k === b.length) return entry.code;
-    }
-    return undefined;
-  }
-
-  remember(buf: Buffer, s: number, e: number, h: number, code: number): void {
-    // Columns of unique texts (identifiers) would fill the cache for nothing: stop at 4096 spellings.
-    if (this.cached >= 4096) return;
-    this.cached++;
-    const entry = { bytes: Buffer.from(buf.subarray(s, e)), code };
-    const list = this.cache.get(h);
-    if (list) list.push(entry); else this.cache.set(h, [entry]);
-  }
-
-  /** A text already in the dictionary. */
-  addCode(row: number, code: number): void {
-    this.ensure(row);
-    this.values[row] = NaN;
-    this.codes![row] = code;
-    this.texts++;
   }
 
   /** A text; returns its code. */

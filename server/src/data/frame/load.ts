@@ -1,14 +1,21 @@
 /**
- * Streams a CSV file into a columnar Frame: the file is read in chunks (never whole), records are tokenized from
- * the bytes (RFC 4180: quoted fields with delimiters, doubled quotes and line breaks; UTF-8 BOM; LF, CRLF or CR),
- * numbers are parsed without making strings (./numbers.ts), texts are dictionary-encoded on the fly. Column types
- * are inferred at the end (./infer.ts) unless declared.
+ * Streams a CSV file into a columnar Frame. The file is read in chunks (never whole) and decoded as UTF-8; records
+ * are tokenized by papaparse's core `Papa.Parser` (RFC 4180: quoted fields with delimiters, doubled quotes and line
+ * breaks), one chunk at a time, the incomplete last record carried over to the next chunk exactly as papaparse's
+ * own streamers do (`parse(text, 0, ignoreLastRow)`, carry from `meta.cursor`). We add what papaparse leaves to its
+ * caller: the UTF-8 BOM, the delimiter (`,` `;` or tab, from the header line) and the line-end kind (LF, CRLF or CR,
+ * the first line's: one kind per file), the file line of each record (line breaks counted in the records
+ * consumed), errors with that line and the column name, and the cells: trimmed, missing tokens, numbers
+ * (./numbers.ts), texts dictionary-encoded on the fly. Column types are inferred at the end (./infer.ts) unless
+ * declared.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import Papa from 'papaparse';
 import { DataError } from '../errors';
 import type { ColumnKind, Frame } from './frame';
-import { ColumnBuilder, finishColumn, hashBytes, MISSING } from './infer';
-import { parseNumberBytes } from './numbers';
+import { ColumnBuilder, finishColumn } from './infer';
+import { parseNumberText } from './numbers';
 
 /** Cells that mean "no value" unless the options say otherwise (compared after trimming; case-sensitive). */
 export const DEFAULT_MISSING = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?', '.'];
@@ -24,7 +31,7 @@ export interface LoadOptions {
   dateFormats?: Readonly<Record<string, string>>;
   /** Keep only these columns (the others are tokenized but not stored). */
   columns?: readonly string[];
-  /** Read size in bytes (tests use a small one to cross chunk borders). Default 4 MiB. */
+  /** Read size in bytes (tests use a small one to cross chunk borders). Default 1 MiB (4 MiB measured slower). */
   chunkBytes?: number;
 }
 
@@ -38,24 +45,46 @@ export interface LoadInfo {
   types: Record<string, ColumnKind>;
 }
 
-const QUOTE = 34, LF = 10, CR = 13, SPACE = 32, TAB = 9;
+type Newline = '\n' | '\r\n' | '\r';
 
-function detectDelimiter(buf: Uint8Array, end: number): string {
-  const counts = new Map<number, number>([[44, 0], [59, 0], [TAB, 0]]);
+/** Where the header line ends (outside quotes) and with which line end; undefined while it may not be complete. */
+function headerLine(text: string, final: boolean): { end: number; newline: Newline } | undefined {
   let inQuotes = false;
-  for (let i = 0; i < end; i++) {
-    const b = buf[i]!;
-    if (b === QUOTE) inQuotes = !inQuotes;
-    else if (!inQuotes && (b === LF || b === CR)) break;
-    else if (!inQuotes && counts.has(b)) counts.set(b, counts.get(b)! + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) inQuotes = !inQuotes;
+    else if (!inQuotes && c === 10) return { end: i, newline: '\n' };
+    else if (!inQuotes && c === 13) {
+      if (i + 1 === text.length && !final) return undefined;
+      return { end: i, newline: text.charCodeAt(i + 1) === 10 ? '\r\n' : '\r' };
+    }
   }
-  let best = 44;
-  for (const [b, n] of counts) if (n > counts.get(best)!) best = b;
-  return String.fromCharCode(best);
+  return final ? { end: text.length, newline: '\n' } : undefined;
 }
 
-/** A byte source: successive chunks appended after the carried-over bytes. */
-interface Source { read(into: Buffer, offset: number): number; close(): void }
+/** The most frequent of `,` `;` tab outside quotes in the header line, `,` on ties. */
+function detectDelimiter(line: string): string {
+  const counts = new Map([[',', 0], [';', 0], ['\t', 0]]);
+  let inQuotes = false;
+  for (const ch of line) {
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  let best = ',';
+  for (const [ch, n] of counts) if (n > counts.get(best)!) best = ch;
+  return best;
+}
+
+/** Line breaks inside a field: LF, CRLF, or a lone CR. */
+function breaks(t: string): number {
+  let n = 0;
+  for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) n++;
+  if (t.indexOf('\r') >= 0) for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) === 13 && t.charCodeAt(i + 1) !== 10) n++;
+  return n;
+}
+
+/** A byte source: reads into `into[0, size)`, returns the count (0 at the end). */
+interface Source { read(into: Buffer, size: number): number; close(): void }
 
 function fileSource(path: string): Source {
   let fd: number;
@@ -64,15 +93,15 @@ function fileSource(path: string): Source {
   } catch (e) {
     throw new DataError(`cannot read the data file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
   }
-  return { read: (into, offset) => readSync(fd, into, offset, into.length - offset, null), close: () => closeSync(fd) };
+  return { read: (into, size) => readSync(fd, into, 0, size, null), close: () => closeSync(fd) };
 }
 
 function bufferSource(bytes: Buffer): Source {
   let pos = 0;
   return {
-    read: (into, offset) => {
-      const n = Math.min(into.length - offset, bytes.length - pos);
-      bytes.copy(into, offset, pos, pos + n);
+    read: (into, size) => {
+      const n = Math.min(size, bytes.length - pos);
+      bytes.copy(into, 0, pos, pos + n);
       pos += n;
       return n;
     },
@@ -81,10 +110,12 @@ function bufferSource(bytes: Buffer): Source {
 }
 
 /**
- * Loads a CSV file into a Frame.
+ * Loads a CSV file into a Frame of `[n_rows]` columns (numbers in Float64Arrays, texts as codes into categories),
+ * with the file line of every row.
  * @throws DataError (file, line, column): unreadable or empty file, a header with an empty or duplicate name, an
- *   unclosed quote, a row with the wrong number of fields, a quote in the middle of a field, an unknown column in
- *   `options.columns`, and the type errors of infer.ts (text in a numeric column, a date that does not parse).
+ *   unclosed quote, a closing quote followed by other characters, a row with the wrong number of fields, an unknown
+ *   column in `options.columns`, and the type errors of infer.ts (text in a numeric column, a date that does not
+ *   parse).
  */
 export function loadCsvFrame(path: string, options: LoadOptions = {}): { frame: Frame; info: LoadInfo } {
   return parseSource(fileSource(path), path, options);
@@ -103,8 +134,12 @@ function parseSource(src: Source, file: string, options: LoadOptions): { frame: 
   }
 }
 
+interface PapaError { code: string; message: string; row?: number; index?: number }
+interface PapaResult { data: string[][]; errors: PapaError[]; meta: { cursor: number } }
+
 class CsvReader {
-  private delim = -1;
+  private delim: string | undefined;
+  private newline: Newline = '\n';
   private line = 1;
   private header: string[] | undefined;
   private builders: ColumnBuilder[] = [];
@@ -112,10 +147,6 @@ class CsvReader {
   private slot: (ColumnBuilder | undefined)[] = [];
   private lines = new Int32Array(1024);
   private rows = 0;
-  // One record's fields: start, end, flags (1 quoted, 2 has doubled quotes).
-  private fs = new Int32Array(64);
-  private fe = new Int32Array(64);
-  private ff = new Uint8Array(64);
   private readonly missing: Set<string>;
   private readonly numericMissing: Set<number>;
 
@@ -125,129 +156,106 @@ class CsvReader {
     this.numericMissing = new Set([...this.missing].filter((t) => t.trim() !== '').map(Number).filter(Number.isFinite));
     if (options.delimiter !== undefined) {
       if (![',', ';', '\t'].includes(options.delimiter)) throw new DataError(`the delimiter must be ',', ';' or a tab, not '${options.delimiter}'`, { file });
-      this.delim = options.delimiter.charCodeAt(0);
+      this.delim = options.delimiter;
     }
   }
 
   run(src: Source): { frame: Frame; info: LoadInfo } {
-    let buf = Buffer.allocUnsafe(Math.max(64, this.options.chunkBytes ?? 4 << 20));
-    let have = 0;
-    let first = true;
+    const chunk = Math.max(1, this.options.chunkBytes ?? 1 << 20);
+    let buf = Buffer.allocUnsafe(chunk);
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    let bomChecked = false;
+    let parser: Papa.Parser | undefined;
     for (;;) {
-      const n = src.read(buf, have);
+      // Read at least as much as is carried over, so that a record longer than a chunk costs linear time.
+      const size = Math.max(chunk, carry.length);
+      if (size > buf.length) buf = Buffer.allocUnsafe(size);
+      const n = src.read(buf, size);
       const final = n === 0;
-      have += n;
-      let start = 0;
-      if (first && have >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
-      if (first && (have - start >= 3 || final)) first = false; else if (first) continue;
-      if (this.delim < 0) this.delim = detectDelimiter(buf.subarray(start, have), have - start).charCodeAt(0);
-      const used = this.records(buf, start, have, final);
+      let text = carry + (final ? decoder.end() : decoder.write(buf.subarray(0, n)));
+      if (!bomChecked && text.length > 0) {
+        bomChecked = true;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      if (!parser) {
+        const head = headerLine(text, final);
+        if (!head) { carry = text; continue; }
+        this.delim ??= detectDelimiter(text.slice(0, head.end));
+        this.newline = head.newline;
+        parser = new Papa.Parser({ delimiter: this.delim, newline: this.newline, quoteChar: '"', skipEmptyLines: false });
+      }
+      const result = parser.parse(text, 0, !final) as PapaResult;
+      this.consume(result, text, final);
       if (final) break;
-      // Carry the incomplete record over; grow the buffer when one record fills it.
-      const carry = have - used;
-      if (carry === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, used, have);
-        buf = bigger;
-      } else buf.copy(buf, 0, used, have);
-      have = carry;
+      carry = text.substring(result.meta.cursor);
     }
     if (!this.header) throw new DataError('the file is empty: a header row is expected', { file: this.file });
     const columns = this.builders.map((b) => finishColumn(b, this.rows, this.lines, this.file, this.options));
     const frame: Frame = { file: this.file, columns, lines: this.lines.slice(0, this.rows) };
     const info: LoadInfo = {
-      delimiter: String.fromCharCode(this.delim), rows: this.rows,
+      delimiter: this.delim!, rows: this.rows,
       missing: Object.fromEntries(this.builders.map((b) => [b.name, b.missing])),
       types: Object.fromEntries(columns.map((c) => [c.name, c.kind])),
     };
     return { frame, info };
   }
 
-  /** Tokenizes whole records in buf[pos, end); returns where the first incomplete record starts. */
-  private records(buf: Buffer, pos: number, end: number, final: boolean): number {
-    const delim = this.delim;
-    let i = pos;
-    while (i < end) {
-      const recStart = i;
-      const recLine = this.line;
-      let b = buf[i]!;
-      if (b === LF) { i++; this.line++; continue; }
-      if (b === CR) {
-        if (i + 1 >= end && !final) return recStart;
-        i += buf[i + 1] === LF ? 2 : 1; this.line++; continue;
+  /** Feeds the complete records of one parsed chunk, counting lines; throws at the first record with an error. */
+  private consume(result: PapaResult, text: string, final: boolean): void {
+    const data = result.data;
+    // Errors of the carried-over record (not in data) are papaparse seeing an incomplete record: not errors yet.
+    let errorRow = data.length;
+    let error: PapaError | undefined;
+    for (const e of result.errors) if (e.row !== undefined && e.row < errorRow) { errorRow = e.row; error = e; }
+    // Only quoted fields hold line breaks, and only `""` on a line of its own looks like an empty line.
+    const quoted = text.indexOf('"') >= 0;
+    const ambiguous = text.indexOf('""') >= 0;
+    let starts: number[] | undefined;
+    for (let i = 0; i < data.length; i++) {
+      const rec = data[i]!;
+      if (i === errorRow) this.fail(error!, text, final, (starts ??= this.recordStarts(text, final))[i]!);
+      if (rec.length === 1 && rec[0] === '') {
+        starts ??= ambiguous ? this.recordStarts(text, final) : undefined;
+        const raw = starts ? (starts[i + 1] ?? text.length) - starts[i]! : 0;
+        if (raw <= this.newline.length) { this.line++; continue; } // an empty line, not a quoted empty cell
       }
-      let nf = 0;
-      for (;;) {
-        if (nf === this.fs.length) this.growFields();
-        let flags = 0;
-        let fStart: number, fEnd: number;
-        if (buf[i] === QUOTE) {
-          let j = i + 1;
-          let lines = 0;
-          for (;;) {
-            if (j >= end) {
-              if (!final) { this.line = recLine; return recStart; }
-              throw new DataError('malformed CSV: a quoted field is not closed before the end of the file', { file: this.file, line: recLine });
-            }
-            b = buf[j]!;
-            if (b === QUOTE) {
-              if (j + 1 >= end && !final) { this.line = recLine; return recStart; }
-              if (buf[j + 1] === QUOTE) { flags |= 2; j += 2; continue; }
-              break;
-            }
-            if (b === LF || (b === CR && buf[j + 1] !== LF)) lines++;
-            j++;
-          }
-          fStart = i + 1; fEnd = j; flags |= 1;
-          i = j + 1;
-          this.line += lines;
-          if (i < end && buf[i] !== delim && buf[i] !== LF && buf[i] !== CR) {
-            throw new DataError('malformed CSV: a closing quote is followed by other characters than a delimiter or a line end', { file: this.file, line: this.line, column: this.columnName(nf) });
-          }
-        } else {
-          let j = i;
-          while (j < end && (b = buf[j]!) !== delim && b !== LF && b !== CR) j++;
-          if (j >= end && !final) { this.line = recLine; return recStart; }
-          fStart = i; fEnd = j; i = j;
-        }
-        this.fs[nf] = fStart; this.fe[nf] = fEnd; this.ff[nf] = flags; nf++;
-        if (i >= end) {
-          if (!final) { this.line = recLine; return recStart; }
-          break;
-        }
-        b = buf[i]!;
-        if (b === delim) { i++; if (i >= end && !final) { this.line = recLine; return recStart; } if (i >= end) { this.fs[nf] = i; this.fe[nf] = i; this.ff[nf] = 0; nf++; break; } continue; }
-        if (b === CR) {
-          if (i + 1 >= end && !final) { this.line = recLine; return recStart; }
-          i += buf[i + 1] === LF ? 2 : 1;
-        } else i++;
-        this.line++;
-        break;
-      }
-      this.record(buf, nf, recLine);
+      const start = this.line;
+      let extra = 0;
+      if (quoted) for (let k = 0; k < rec.length; k++) { const t = rec[k]!; if (t.length > 0) extra += breaks(t); }
+      this.record(rec, start);
+      this.line = start + 1 + extra;
     }
-    return i;
+    if (error && errorRow === data.length && final) this.fail(error, text, final, (starts ??= this.recordStarts(text, final))[errorRow] ?? 0);
   }
 
-  private columnName(k: number): string | undefined {
-    return this.header?.[k];
+  /** Offsets in `text` where each record starts (then the end of the last), by papaparse with a step callback: the slow path for errors and ambiguous records. */
+  private recordStarts(text: string, final: boolean): number[] {
+    const starts = [0];
+    const p = new Papa.Parser({ delimiter: this.delim, newline: this.newline, quoteChar: '"', skipEmptyLines: false, step: (r) => { starts.push(r.meta.cursor); } });
+    p.parse(text, 0, !final);
+    return starts;
   }
 
-  private growFields(): void {
-    const grow = <T extends Int32Array | Uint8Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(a.length * 2); b.set(a); return b; };
-    this.fs = grow(this.fs); this.fe = grow(this.fe); this.ff = grow(this.ff);
+  /** Throws a papaparse error at the line and column where the faulty field starts. */
+  private fail(e: PapaError, text: string, final: boolean, recordStart: number): never {
+    const fieldStart = Math.max(recordStart, (e.index ?? recordStart + 1) - 1);
+    const before = new Papa.Parser({ delimiter: this.delim, newline: this.newline, quoteChar: '"' }).parse(text.slice(recordStart, fieldStart), 0, false) as PapaResult;
+    const k = Math.max(0, (before.data[0]?.length ?? 1) - 1);
+    const line = this.line + breaks(text.slice(recordStart, fieldStart));
+    const column = this.header?.[k];
+    const what = e.code === 'MissingQuotes' ? 'a quoted field is not closed before the end of the file'
+      : e.code === 'InvalidQuotes' ? 'a closing quote is followed by other characters than a delimiter or a line end'
+        : e.message;
+    throw new DataError(`malformed CSV: ${what}`, { file: this.file, line, column });
   }
 
-  private fieldText(buf: Buffer, k: number): string {
-    const t = buf.toString('utf8', this.fs[k], this.fe[k]);
-    return this.ff[k]! & 2 ? t.replaceAll('""', '"') : t;
-  }
-
-  private record(buf: Buffer, nf: number, line: number): void {
+  private record(rec: string[], line: number): void {
     if (!this.header) {
-      this.setHeader(Array.from({ length: nf }, (_, k) => this.fieldText(buf, k).trim()));
+      this.setHeader(rec.map((c) => c.trim()), line);
       return;
     }
+    const nf = rec.length;
     if (nf !== this.header.length) {
       throw new DataError(`malformed CSV: this row has ${nf} field${nf === 1 ? '' : 's'}, the header has ${this.header.length}`, { file: this.file, line });
     }
@@ -258,45 +266,25 @@ class CsvReader {
       this.lines = grown;
     }
     this.lines[row] = line;
-    const notSpace = this.delim === TAB ? (c: number) => c !== SPACE : (c: number) => c !== SPACE && c !== TAB;
     for (let k = 0; k < nf; k++) {
       const builder = this.slot[k];
       if (!builder) continue;
-      if (this.ff[k]! & 1) {
-        const text = this.fieldText(buf, k).trim();
-        if (this.missing.has(text)) builder.addMissing(row);
-        else builder.addText(row, text, line);
-        continue;
-      }
-      let s = this.fs[k]!;
-      let e = this.fe[k]!;
-      while (s < e && !notSpace(buf[s]!)) s++;
-      while (e > s && !notSpace(buf[e - 1]!)) e--;
-      if (s === e) {
-        if (this.missing.has('')) builder.addMissing(row); else builder.addText(row, '', line);
-        continue;
-      }
-      const v = builder.wantsNumbers ? parseNumberBytes(buf, s, e) : NaN;
-      if (v === v) {
-        if (this.numericMissing.size && this.numericMissing.has(v)) builder.addMissing(row);
-        else builder.addNumber(row, v, builder.hasText ? buf.toString('utf8', s, e) : undefined);
-        continue;
-      }
-      const h = hashBytes(buf, s, e);
-      const hit = builder.lookup(buf, s, e, h);
-      if (hit === MISSING) { builder.addMissing(row); continue; }
-      if (hit !== undefined) { builder.addCode(row, hit); continue; }
-      const text = buf.toString('utf8', s, e);
-      if (this.missing.has(text)) { builder.addMissing(row); builder.remember(buf, s, e, h, MISSING); }
-      else builder.remember(buf, s, e, h, builder.addText(row, text, line));
+      let t = rec[k]!;
+      const n = t.length;
+      if (n > 0 && (t.charCodeAt(0) <= 32 || t.charCodeAt(n - 1) <= 32)) t = t.trim();
+      if (this.missing.has(t)) { builder.addMissing(row); continue; }
+      const v = builder.wantsNumbers ? parseNumberText(t) : NaN;
+      if (v !== v) builder.addText(row, t, line);
+      else if (this.numericMissing.size && this.numericMissing.has(v)) builder.addMissing(row);
+      else builder.addNumber(row, v, builder.hasText ? t : undefined);
     }
   }
 
-  private setHeader(names: string[]): void {
+  private setHeader(names: string[], line: number): void {
     names.forEach((c, i) => {
-      if (c === '') throw new DataError(`column ${i + 1} of the header has no name`, { file: this.file, line: 1 });
+      if (c === '') throw new DataError(`column ${i + 1} of the header has no name`, { file: this.file, line });
       const j = names.indexOf(c);
-      if (j !== i) throw new DataError(`the column name '${c}' appears twice in the header (columns ${j + 1} and ${i + 1})`, { file: this.file, line: 1 });
+      if (j !== i) throw new DataError(`the column name '${c}' appears twice in the header (columns ${j + 1} and ${i + 1})`, { file: this.file, line });
     });
     const keep = this.options.columns;
     for (const c of keep ?? []) {

@@ -1,36 +1,36 @@
 /**
- * Number parsing straight from CSV bytes, without making a string first: the fast path of Clinger (1990, "How to
- * read floating point numbers accurately"): a decimal with at most 15 significant digits and a power of ten up to
- * 10^22 is exactly `mantissa × 10^e` or `mantissa / 10^−e` in one correctly rounded IEEE operation, so the result
- * equals `Number(text)` bit for bit. Longer forms fall back to `Number`.
+ * Number parsing from CSV cell texts: the fast path of Clinger (1990, "How to read floating point numbers
+ * accurately"): a decimal with at most 15 significant digits and a power of ten up to 10^22 is exactly
+ * `mantissa × 10^e` or `mantissa / 10^−e` in one correctly rounded IEEE operation, so the result equals
+ * `Number(text)` bit for bit. Longer forms fall back to `Number`. Scanning the characters once is cheaper than a
+ * regular expression followed by `Number`, and it rejects the forms `Number` accepts but a CSV number is not.
  */
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-/** Accepted when the fast path does not apply: the same grammar as the byte parser. */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
- * The number written in bytes [start, end) of `buf` (ASCII decimal: sign, digits, point, exponent), or NaN when
- * the bytes are not such a number (`NaN`, `1,5`, `0x10`, `Infinity`, `.` and `` are not).
+ * The number a trimmed cell text writes (ASCII decimal: sign, digits, point, exponent), or NaN when the text is not
+ * such a number (`NaN`, `1,5`, `0x10`, `Infinity`, `.` and `` are not).
  */
-export function parseNumberBytes(buf: Uint8Array, start: number, end: number): number {
-  let p = start;
+export function parseNumberText(t: string): number {
+  const end = t.length;
+  let p = 0;
   let neg = false;
-  let b = buf[p];
+  let b = t.charCodeAt(0);
   if (b === 45 || b === 43) { neg = b === 45; p++; }
   let mant = 0;
   let digits = 0;
   let significant = 0;
-  while (p < end && (b = buf[p]!) >= 48 && b <= 57) {
+  while (p < end && (b = t.charCodeAt(p)) >= 48 && b <= 57) {
     mant = mant * 10 + (b - 48);
     digits++;
     if (significant > 0 || b !== 48) significant++;
     p++;
   }
   let frac = 0;
-  if (p < end && buf[p] === 46) {
+  if (p < end && t.charCodeAt(p) === 46) {
     p++;
-    while (p < end && (b = buf[p]!) >= 48 && b <= 57) {
+    while (p < end && (b = t.charCodeAt(p)) >= 48 && b <= 57) {
       mant = mant * 10 + (b - 48);
       digits++; frac++;
       if (significant > 0 || b !== 48) significant++;
@@ -39,12 +39,12 @@ export function parseNumberBytes(buf: Uint8Array, start: number, end: number): n
   }
   if (digits === 0) return NaN;
   let exp = 0;
-  if (p < end && (buf[p] === 101 || buf[p] === 69)) {
+  if (p < end && ((b = t.charCodeAt(p)) === 101 || b === 69)) {
     p++;
     let eneg = false;
-    if (p < end && (buf[p] === 45 || buf[p] === 43)) { eneg = buf[p] === 45; p++; }
+    if (p < end && ((b = t.charCodeAt(p)) === 45 || b === 43)) { eneg = b === 45; p++; }
     let ed = 0;
-    while (p < end && (b = buf[p]!) >= 48 && b <= 57) { exp = exp * 10 + (b - 48); ed++; p++; if (exp > 100000) exp = 100000; }
+    while (p < end && (b = t.charCodeAt(p)) >= 48 && b <= 57) { exp = exp * 10 + (b - 48); ed++; p++; if (exp > 100000) exp = 100000; }
     if (ed === 0) return NaN;
     if (eneg) exp = -exp;
   }
@@ -54,12 +54,5 @@ export function parseNumberBytes(buf: Uint8Array, start: number, end: number): n
     const v = e10 < 0 ? mant / POW10[-e10]! : mant * POW10[e10]!;
     return neg ? -v : v;
   }
-  let text = '';
-  for (let i = start; i < end; i++) text += String.fromCharCode(buf[i]!);
-  return Number(text);
-}
-
-/** The number a trimmed text writes in the same grammar, or NaN. */
-export function parseNumberText(text: string): number {
-  return DECIMAL.test(text) ? Number(text) : NaN;
+  return Number(t);
 }
