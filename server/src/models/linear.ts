@@ -33,10 +33,22 @@ export class LinearFitted implements LinearModel {
   /** Linear scores s = W x + b: x [n_samples, n_features] → [n_samples, n_scores]. */
   scores(x: readonly (readonly number[])[]): number[][] {
     const { weights, intercepts } = this.linear;
-    return x.map((row, r) => {
-      if (row.length !== this.nFeatures) throw new Error(`${this.family}: row ${r} has ${row.length} values, expected ${this.nFeatures}`);
-      return weights.map((w, k) => { let s = intercepts[k]!; for (let j = 0; j < w.length; j++) s += w[j]! * row[j]!; return s; });
-    });
+    const d = this.nFeatures;
+    const out = new Array<number[]>(x.length);
+    // Plain loops, one array per row: explainers call this with up to ~10⁶ stacked rows.
+    for (let r = 0; r < x.length; r++) {
+      const row = x[r]!;
+      if (row.length !== d) throw new Error(`${this.family}: row ${r} has ${row.length} values, expected ${d}`);
+      const s = new Array<number>(weights.length);
+      for (let k = 0; k < weights.length; k++) {
+        const w = weights[k]!;
+        let acc = intercepts[k]!;
+        for (let j = 0; j < d; j++) acc += w[j]! * row[j]!;
+        s[k] = acc;
+      }
+      out[r] = s;
+    }
+    return out;
   }
 
   private outputsOf(s: number[]): number[] {
@@ -61,7 +73,12 @@ export class LinearFitted implements LinearModel {
   async predict(x: readonly (readonly number[])[]): Promise<number[][]> { return this.predictSync(x); }
 
   /** Synchronous `predict`: x [n_samples, n_features] → [n_samples, n_outputs]. */
-  predictSync(x: readonly (readonly number[])[]): number[][] { return this.scores(x).map((s) => this.outputsOf(s)); }
+  predictSync(x: readonly (readonly number[])[]): number[][] {
+    const s = this.scores(x);
+    if (this.linear.link === 'identity') return s;
+    for (let r = 0; r < s.length; r++) s[r] = this.outputsOf(s[r]!);
+    return s;
+  }
 
   /**
    * The predicted class index per row: argmax of the scores (the SVM's decision function, one-vs-rest; for a
