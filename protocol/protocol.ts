@@ -105,6 +105,7 @@ export interface RunReport {
   runId: string;
   createdAt: string;
   spec: { name: string; path: string; sha256: string };
+  /** `rows`: rows left for the model after filters and windows (train + validation + test); the file's own count is the `load` step's. */
   data: { path: string; sha256: string; rows: number; trainRows: number; validationRows: number };
   task: 'regression' | 'classification';
   target: string;

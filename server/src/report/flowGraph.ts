@@ -112,7 +112,9 @@ export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | nul
   // Data source: the file's name; the full path and row count as detail.
   const source = str(data.source);
   if (source !== undefined || report) {
-    const rows = report ? `${report.data.rows} rows` : undefined;
+    // The file's own row count (the load step's), not the rows left after filters and windows (report.data.rows).
+    const loaded = report?.steps.find((st) => st.step === 'load')?.rowsOut;
+    const rows = report ? `${loaded ?? report.data.rows} rows` : undefined;
     last = add({
       id: 'n_source', kind: 'source', label: source !== undefined ? fileName(source) : fileName(report!.data.path),
       detail: rows ?? (source !== undefined && source !== fileName(source) ? source : undefined),
