@@ -129,6 +129,16 @@ describe('training over the protocol', () => {
     expect(latest?.report.runId).toBe(report.runId);
   });
 
+  it('runs on the backend of the xaiPipelines.backend setting (auto picks wasm here; a change to cpu is used next)', async () => {
+    const auto = await client.connection.sendRequest('xai/latestRun', { uri }) as { report: RunReport } | null;
+    expect(auto?.report.backend).toBe('wasm'); // tfjs-node is not installed here, so auto falls back to wasm
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { xaiPipelines: { backend: 'cpu' } } });
+    const result = await client.connection.sendRequest('xai/train', { uri }) as RunResult;
+    expect(result.ok).toBe(true);
+    expect(result.report?.backend).toBe('cpu');
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { xaiPipelines: { backend: 'auto' } } });
+  });
+
   it('answers xai/flowGraph with the spec’s nodes', async () => {
     const graph = await client.connection.sendRequest('xai/flowGraph', { uri }) as { specName: string; nodes: { kind: string; feature?: string }[] } | null;
     expect(graph?.specName).toBe('stock-price');

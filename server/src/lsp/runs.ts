@@ -14,6 +14,7 @@ import {
 } from '../../../protocol/protocol';
 import { loadSpecFile } from '../spec/check';
 import { runJob } from '../worker/client';
+import type { BackendChoice } from '../worker/jobs';
 import type { WorkerJob, WorkerProgress } from '../worker/jobs';
 import { specPathOf } from './specDocuments';
 
@@ -54,6 +55,8 @@ const NULL_REPORTER: WorkDoneProgressServerReporter = {
 export class RunService {
   /** Running jobs by spec path. */
   private readonly running = new Map<string, AbortController>();
+  /** The TensorFlow.js backend the worker tries first (the `xaiPipelines.backend` setting). */
+  backend: BackendChoice = 'auto';
 
   constructor(
     private readonly connection: Connection,
@@ -112,7 +115,7 @@ export class RunService {
     let lastStage: WorkerProgress['stage'] | undefined;
     let result: RunResult;
     try {
-      result = await runJob({ kind, specPath }, {
+      result = await runJob({ kind, specPath, backend: this.backend }, {
         signal: abort.signal,
         ...(this.workerPath ? { workerPath: this.workerPath } : {}),
         onStart: (p) => {

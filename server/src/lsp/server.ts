@@ -19,6 +19,7 @@ import { RunService } from './runs';
 import { specPathOf } from './specDocuments';
 import { invalidateDataProfile } from '../spec/dataProfile';
 import { invalidateLatestRuns, recordRunOutcome } from '../spec/latestRun';
+import type { BackendChoice } from '../worker/jobs';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -32,11 +33,21 @@ const runs = new RunService(connection, documents, (specPath, result, specText) 
   void connection.languages.inlayHint.refresh().catch(() => undefined);
 }, process.env.XAI_WORKER_PATH || undefined);
 
+const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+/** Takes a backend setting when it is one we know; anything else keeps the current choice. */
+function setBackend(value: unknown): void {
+  if (BACKENDS.includes(value as BackendChoice)) runs.backend = value as BackendChoice;
+}
+
 connection.onInitialize((params): InitializeResult => {
-  const debounce = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;
+  const options = params.initializationOptions as { diagnosticsDebounceMs?: unknown; backend?: unknown } | undefined;
+  const debounce = options?.diagnosticsDebounceMs;
   if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) diagnostics.debounceMs = debounce;
+  setBackend(options?.backend);
   return initializeResult;
 });
+// The client syncs the `xaiPipelines` settings section (vscode-languageclient `synchronize.configurationSection`).
+connection.onDidChangeConfiguration((p) => setBackend((p.settings as { xaiPipelines?: { backend?: unknown } } | null)?.xaiPipelines?.backend));
 
 const initializeResult: InitializeResult = {
   capabilities: {
