@@ -128,37 +128,38 @@ export async function integratedGradients(model: DifferentiableModel, x: Matrix,
 export interface GradientOptions { output?: number; features?: readonly string[]; batchRows?: number }
 
 /**
- * Gradient × input xᵢ · ∂f/∂xᵢ(x) of x [n_samples, n_features]: for a linear model, integrated gradients from
- * the zero baseline. @returns values [n_samples, n_features]; evaluations = n gradient rows + n predicted rows.
+ * One batched gradient pass and one batched prediction of x [n_samples, n_features], the attribution per row made
+ * from (x row, gradient row) by `combine`. Shared by gradient × input and saliency, which differ only there.
  */
-export async function gradientTimesInput(model: DifferentiableModel, x: Matrix, options: GradientOptions = {}): Promise<AttributionResult> {
+async function localGradientAttribution(
+  method: 'gradient_x_input' | 'saliency', combine: (row: readonly number[], gradient: readonly number[]) => number[],
+  model: DifferentiableModel, x: Matrix, options: GradientOptions,
+): Promise<AttributionResult> {
   const d = model.nFeatures;
-  checkMatrix(x, d, 'gradient × input');
+  checkMatrix(x, d, method === 'saliency' ? 'saliency' : 'gradient × input');
   const k = options.output ?? 0;
   const g = await gradientBatched(model, x.map((r) => [...r]), k, options.batchRows ?? DEFAULT_BATCH_ROWS);
   const counter = new CountingModel(model, options.batchRows);
   const predictions = await counter.predictOutput(x, k);
   return {
-    method: 'gradient_x_input', output: k, outputName: model.outputs[k] ?? `output${k}`, features: featureNames(options.features, d),
-    values: x.map((row, i) => row.map((v, j) => v * g[i]![j]!)), baseValues: x.map(() => 0), predictions,
+    method, output: k, outputName: model.outputs[k] ?? `output${k}`, features: featureNames(options.features, d),
+    values: x.map((row, i) => combine(row, g[i]!)), baseValues: x.map(() => 0), predictions,
     evaluations: x.length + counter.evaluations, details: {},
   };
+}
+
+/**
+ * Gradient × input xᵢ · ∂f/∂xᵢ(x) of x [n_samples, n_features]: for a linear model, integrated gradients from
+ * the zero baseline. @returns values [n_samples, n_features]; evaluations = n gradient rows + n predicted rows.
+ */
+export function gradientTimesInput(model: DifferentiableModel, x: Matrix, options: GradientOptions = {}): Promise<AttributionResult> {
+  return localGradientAttribution('gradient_x_input', (row, g) => row.map((v, j) => v * g[j]!), model, x, options);
 }
 
 /**
  * Saliency |∂f/∂xᵢ(x)| of x [n_samples, n_features] (units of the output per unit of the feature).
  * @returns values [n_samples, n_features] ≥ 0; evaluations = n gradient rows + n predicted rows.
  */
-export async function saliency(model: DifferentiableModel, x: Matrix, options: GradientOptions = {}): Promise<AttributionResult> {
-  const d = model.nFeatures;
-  checkMatrix(x, d, 'saliency');
-  const k = options.output ?? 0;
-  const g = await gradientBatched(model, x.map((r) => [...r]), k, options.batchRows ?? DEFAULT_BATCH_ROWS);
-  const counter = new CountingModel(model, options.batchRows);
-  const predictions = await counter.predictOutput(x, k);
-  return {
-    method: 'saliency', output: k, outputName: model.outputs[k] ?? `output${k}`, features: featureNames(options.features, d),
-    values: g.map((row) => row.map(Math.abs)), baseValues: x.map(() => 0), predictions,
-    evaluations: x.length + counter.evaluations, details: {},
-  };
+export function saliency(model: DifferentiableModel, x: Matrix, options: GradientOptions = {}): Promise<AttributionResult> {
+  return localGradientAttribution('saliency', (_row, g) => g.map(Math.abs), model, x, options);
 }
