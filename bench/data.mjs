@@ -7,7 +7,7 @@
 // Prints wall time, peak RSS (the child's own maxRSS) and the ratio; both sides print the sum and the sum of squares
 // of every feature value, which must agree (the same imputation, scaling and encoding). Usage: node bench/data.mjs [--rows N]   (also run by bench/run.mjs)
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
+// The worker's V8 flags, read from their one source (a TypeScript module: take the array literal).
+const WORKER_NODE_FLAGS = JSON.parse(/WORKER_NODE_FLAGS[^=]*=\s*(\[[^\]]*\])/.exec(readFileSync(join(root, 'server/src/worker/nodeFlags.ts'), 'utf8'))[1].replace(/'/g, '"'));
 // Debian's python3 (with python3-pandas), not whatever python3 comes first on PATH.
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -83,7 +85,8 @@ export async function benchData(rows = 1_000_000) {
     await generate(file, rows);
     const mb = statSync(file).size / 2 ** 20;
     console.log(`data: ${rows} rows × 20 columns, ${mb.toFixed(0)} MiB CSV generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
-    const js = runChild(process.execPath, [fileURLToPath(import.meta.url), '--child', file]);
+    // The worker process runs with this young-generation size (server/src/worker/nodeFlags.ts); so does the child.
+    const js = runChild(process.execPath, [...WORKER_NODE_FLAGS, fileURLToPath(import.meta.url), '--child', file]);
     const hasPandas = spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0;
     const py = hasPandas ? runChild(PYTHON, [join(root, 'scripts', 'reference', 'data_bench_pandas.py'), file]) : { error: 'pandas not installed (apt-get install python3-pandas)' };
     const { default: Table } = await import('cli-table3');
