@@ -7,6 +7,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileDurable } from '../data/durableWrite';
+import { checkWeightsManifest, DEFAULT_MAX_WEIGHT_BYTES, MAX_MODEL_JSON_BYTES } from './layersManifest';
+import { readJsonFile } from './readJsonFile';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -35,30 +37,25 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
 }
 
 /**
- * A load handler reading `dir/model.json` and the weight files its manifest names (relative to `dir`).
- * @throws Error naming the file when a file is missing or model.json is not JSON.
+ * A load handler reading `dir/model.json` and the weight files its manifest names (relative to `dir`). The
+ * manifest is checked before anything is read or allocated (layersManifest.ts): paths stay inside `dir`, shapes
+ * and dtypes are sane, the weights fit `maxWeightBytes`, and the files hold exactly the bytes the manifest needs.
+ * @throws Error naming the file (and line and column for JSON syntax errors) when a file is missing, too large,
+ *   not JSON, or disagrees with its manifest.
  */
-export function fileLoadHandler(dir: string): tf.io.IOHandler {
+export function fileLoadHandler(dir: string, maxWeightBytes = DEFAULT_MAX_WEIGHT_BYTES): tf.io.IOHandler {
   return {
     async load(): Promise<tf.io.ModelArtifacts> {
       const jsonPath = join(dir, MODEL_JSON);
-      let modelJson: tf.io.ModelJSON;
-      try {
-        modelJson = JSON.parse(readFileSync(jsonPath, 'utf8')) as tf.io.ModelJSON;
-      } catch (e) {
-        throw new Error(`cannot read the model ${jsonPath}: ${(e as Error).message}`);
-      }
-      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-        const specs: tf.io.WeightsManifestEntry[] = [];
-        const buffers: ArrayBuffer[] = [];
-        for (const group of manifest) {
-          specs.push(...group.weights);
-          for (const p of group.paths) {
-            const b = readFileSync(join(dir, p));
-            buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-          }
-        }
-        return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
+      const modelJson = readJsonFile(jsonPath, MAX_MODEL_JSON_BYTES);
+      const checked = checkWeightsManifest(modelJson, dir, jsonPath, maxWeightBytes);
+      if (typeof (modelJson as { modelTopology?: unknown }).modelTopology !== 'object') throw new Error(`${jsonPath}: modelTopology is missing`);
+      return tf.io.getModelArtifactsForJSON(modelJson as tf.io.ModelJSON, async () => {
+        const buffers = checked.files.map((file) => {
+          const b = readFileSync(file);
+          return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+        });
+        return [checked.groups.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[], tf.io.CompositeArrayBuffer.join(buffers)];
       });
     },
   };

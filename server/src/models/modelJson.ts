@@ -14,10 +14,10 @@
  * TreeNode and LinearStructure are documented in `model.ts`. Numbers are written with JavaScript's shortest
  * round-trip form, so a loaded model predicts bit-for-bit what the saved one did.
  */
-import { readFileSync } from 'node:fs';
 import { writeFileDurable } from '../data/durableWrite';
 import { LinearFitted } from './linear';
-import type { LinearStructure, ModelTask, TreeStructure } from './model';
+import type { LinearStructure, ModelTask, TreeNode, TreeStructure } from './model';
+import { readJsonFile } from './readJsonFile';
 import { DecisionTree, type TreeParams } from './tree';
 
 export const MODEL_JSON_FORMAT = 'xai-pipelines/model';
@@ -70,32 +70,37 @@ export function modelFromJson(json: unknown, where = 'model JSON'): JsonModel {
   if (j.family === 'decision_tree') {
     const nodes = j.tree?.nodes;
     if (!Array.isArray(nodes) || nodes.length === 0) return fail('tree.nodes missing');
-    nodes.forEach((n, i) => {
-      const ok = n && Number.isInteger(n.feature) && typeof n.threshold === 'number' && Number.isInteger(n.left) && Number.isInteger(n.right) &&
-        Array.isArray(n.value) && n.left < nodes.length && n.right < nodes.length && n.feature < j.nFeatures! &&
-        (n.left < 0 ? n.right < 0 : n.left > 0 && n.right > 0 && n.feature >= 0);
-      if (!ok) fail(`tree node ${i} is malformed`);
+    const valueLength = j.task === 'regression' ? 1 : j.outputs.length;
+    nodes.forEach((n: TreeNode, i) => {
+      // Children come after their parent (CART numbers nodes as it grows them): no cycles, no shared subtrees.
+      const ok = n && typeof n === 'object' && Number.isInteger(n.feature) && typeof n.threshold === 'number' && Number.isInteger(n.left) && Number.isInteger(n.right) &&
+        n.left < nodes.length && n.right < nodes.length && n.feature < j.nFeatures! &&
+        (n.left < 0 ? n.right < 0 : n.left > i && n.right > i && n.left !== n.right && n.feature >= 0 && !Number.isNaN(n.threshold)) &&
+        Array.isArray(n.value) && n.value.length === valueLength && n.value.every(Number.isFinite) &&
+        Number.isFinite(n.samples) && n.samples >= 0 && Number.isFinite(n.impurity);
+      if (!ok) fail(`tree node ${i} is malformed (feature, threshold, children after the node, ${valueLength} finite value(s), samples and impurity are required)`);
     });
     return new DecisionTree(j.task, j.nFeatures!, j.outputs, { nodes }, j.params as TreeParams);
   }
   if (j.family === 'linear_svm' || j.family === 'linear_regression' || j.family === 'logistic_regression') {
     const l = j.linear;
     if (!l || !Array.isArray(l.weights) || !Array.isArray(l.intercepts) || l.weights.length !== l.intercepts.length || l.weights.length === 0) return fail('linear.weights/intercepts missing');
-    if (l.weights.some((w) => !Array.isArray(w) || w.length !== j.nFeatures)) return fail(`every weight row must have nFeatures = ${j.nFeatures} values`);
+    if (l.weights.some((w) => !Array.isArray(w) || w.length !== j.nFeatures || !w.every(Number.isFinite))) return fail(`every weight row must have nFeatures = ${j.nFeatures} finite numbers`);
+    if (!l.intercepts.every(Number.isFinite)) return fail('the intercepts must be finite numbers');
     if (!['identity', 'logistic', 'softmax', 'platt'].includes(l.link)) return fail(`link ${JSON.stringify(l.link)} is unknown`);
-    if (l.link === 'platt' && (!Array.isArray(l.platt) || l.platt.length !== l.weights.length)) return fail('link platt needs one {a, b} per weight row');
+    if (l.link === 'platt' && (!Array.isArray(l.platt) || l.platt.length !== l.weights.length || !l.platt.every((p) => p && Number.isFinite(p.a) && Number.isFinite(p.b)))) return fail('link platt needs one {a, b} of finite numbers per weight row');
     return new LinearFitted(j.family, j.task, j.outputs, l);
   }
   return fail(`family ${JSON.stringify(j.family)} is not stored as JSON (an MLP is a LayersModel folder)`);
 }
 
-/** Reads a model saved by `saveModelJson`. @throws Error naming the file when it is unreadable or malformed. */
+/** A tree or linear model's JSON is kilobytes to a few megabytes; larger files are refused unread. */
+const MAX_MODEL_JSON_BYTES = 256 * 2 ** 20;
+
+/**
+ * Reads a model saved by `saveModelJson`.
+ * @throws Error naming the file when it is unreadable, too large, not JSON (with line and column) or malformed.
+ */
 export function loadModelJson(path: string): JsonModel {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`cannot read the model ${path}: ${(e as Error).message}`);
-  }
-  return modelFromJson(json, path);
+  return modelFromJson(readJsonFile(path, MAX_MODEL_JSON_BYTES), path);
 }

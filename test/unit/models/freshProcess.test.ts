@@ -101,6 +101,6 @@ describe('model JSON: malformed files get a clear error naming the file and the 
     expect(() => modelFromJson({ ...ok, formatVersion: 2 })).toThrow(/formatVersion 2 is not supported/);
     expect(() => modelFromJson({ ...ok, tree: { nodes: [{ ...ok.tree.nodes[0], left: 7 }] } })).toThrow(/tree node 0 is malformed/);
     expect(() => modelFromJson({ ...ok, family: 'mlp' })).toThrow(/LayersModel folder/);
-    expect(() => loadModelJson('/nonexistent/model.json')).toThrow(/cannot read the model \/nonexistent\/model\.json/);
+    expect(() => loadModelJson('/nonexistent/model.json')).toThrow(/cannot read \/nonexistent\/model\.json/);
   });
 });
