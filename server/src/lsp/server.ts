@@ -11,6 +11,7 @@ import { specCodeActions } from './codeActions';
 import { specCodeLenses } from './codeLens';
 import { specCompletions } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
+import { listenDecisionPath } from './decisionPath';
 import { listenFlowGraph } from './flowGraph';
 import { specHover } from './hover';
 import { specInlayHints } from './inlayHints';
@@ -44,10 +45,15 @@ connection.onInitialize((params): InitializeResult => {
   const debounce = options?.diagnosticsDebounceMs;
   if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) diagnostics.debounceMs = debounce;
   setBackend(options?.backend);
+  runs.applySettings(options);
   return initializeResult;
 });
 // The client syncs the `xaiPipelines` settings section (vscode-languageclient `synchronize.configurationSection`).
-connection.onDidChangeConfiguration((p) => setBackend((p.settings as { xaiPipelines?: { backend?: unknown } } | null)?.xaiPipelines?.backend));
+connection.onDidChangeConfiguration((p) => {
+  const section = (p.settings as { xaiPipelines?: { backend?: unknown } } | null)?.xaiPipelines;
+  setBackend(section?.backend);
+  runs.applySettings(section);
+});
 
 const initializeResult: InitializeResult = {
   capabilities: {
@@ -72,6 +78,7 @@ connection.languages.inlayHint.on((p) => specInlayHints(documents, p));
 diagnostics.listen();
 runs.listen();
 listenFlowGraph(connection, documents);
+listenDecisionPath(connection);
 listenOutline(connection, documents);
 // The client watches data files (CSV): a data source that appears, vanishes or changes is re-checked.
 connection.onDidChangeWatchedFiles((p) => {
