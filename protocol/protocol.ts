@@ -144,6 +144,11 @@ export interface RunReport {
    * lists methods beyond permutation importance.
    */
   artifacts: { model: string; preprocessing: string; report: string; html: string; explanation?: string };
+  /**
+   * Inputs (spec, data file) edited or deleted on disk while the run went: the run used the snapshot it read at
+   * start, whose hashes are `spec.sha256` and `data.sha256`. Absent when nothing changed.
+   */
+  inputsChangedDuringRun?: { path: string; now: 'modified' | 'deleted' }[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -192,6 +197,8 @@ export interface RunResult {
   /** Set when not ok: why, in one sentence a user can act on. */
   message?: string;
   cancelled?: boolean;
+  /** Set when ok but worth a word, e.g. an input file changed during the run (the run used its snapshot). */
+  warning?: string;
 }
 
 /** Request: cancel the spec's running job (kills the worker process). */

@@ -14,6 +14,12 @@ export const CLIENT_ID = 'xaiPipelines';
 export interface XaiInitializationOptions {
   /** TensorFlow.js backend preference from the `xaiPipelines.backend` setting. */
   backend: 'auto' | 'wasm' | 'cpu';
+  /** `xaiPipelines.worker.*`: the worker's heap limit (MB, 0 = Node's own) and hang watchdog (s, 0 = off). */
+  worker: { memoryLimitMb: number; watchdogSeconds: number };
+  /** `xaiPipelines.explain.maxRows`: rows per split the explanations may use (0 = all). */
+  explain: { maxRows: number };
+  /** `xaiPipelines.runsFolder`: where run folders go, relative to each spec's folder or absolute. */
+  runsFolder: string;
 }
 
 /** Creates (does not start) the language client. */
@@ -23,8 +29,13 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
+  const config = vscode.workspace.getConfiguration('xaiPipelines');
   const initializationOptions: XaiInitializationOptions = {
-    backend: vscode.workspace.getConfiguration('xaiPipelines').get<'auto' | 'wasm' | 'cpu'>('backend', 'auto'),
+    backend: config.get<'auto' | 'wasm' | 'cpu'>('backend', 'auto'),
+    // Defaults as in package.json's contributes.configuration and the server's DEFAULT_RUN_SETTINGS.
+    worker: { memoryLimitMb: config.get<number>('worker.memoryLimitMb', 4096), watchdogSeconds: config.get<number>('worker.watchdogSeconds', 120) },
+    explain: { maxRows: config.get<number>('explain.maxRows', 10_000) },
+    runsFolder: config.get<string>('runsFolder', '.xai/runs'),
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -49,7 +49,7 @@ describe('training over the protocol', () => {
     const pid = Number(/worker pid (\d+)/.exec(started.message)![1]);
     // Mid-training: the first epoch has been reported as work-done progress.
     const epoch = await client.progress.next((p) => p.value.kind === 'report' && /^epoch \d+\/100 · loss /.test(p.value.message ?? ''), progressFrom);
-    expect(epoch.value.message).toMatch(/^epoch \d+\/100 · loss \d+\.\d{4}( · val \d+\.\d{4})?$/);
+    expect(epoch.value.message).toMatch(/^epoch \d+\/100 · loss \d+\.\d{4}( · val \d+\.\d{4})?( · (about \d+ (s|min)|under 1 s) left)?$/);
     process.kill(pid, 'SIGKILL');
 
     const result = await pending;
@@ -80,14 +80,17 @@ describe('training over the protocol', () => {
     expect((await client.diagnosticsFor(uri, back)).diagnostics).toEqual([]);
   });
 
-  it('refuses a second job for the same spec while one runs, and cancels through work-done progress', async () => {
+  it('queues a second job for the same spec while one runs, and cancels each through its work-done progress', async () => {
     const logFrom = client.logs.all.length;
     const progressFrom = client.progress.all.length;
     const first = client.connection.sendRequest('xai/train', { uri }) as Promise<RunResult>;
     await client.logs.next((m) => /worker pid \d+ started: train /.test(m.message), logFrom);
-    const second = await client.connection.sendRequest('xai/train', { uri }) as RunResult;
-    expect(second).toEqual({ ok: false, message: `A job is already running for ${specPath}; wait for it to finish or cancel it.` });
     const begin = await client.progress.next((p) => p.value.kind === 'begin', progressFrom);
+    const second = client.connection.sendRequest('xai/train', { uri }) as Promise<RunResult>;
+    const queued = await client.progress.next((p) => p.value.kind === 'begin' && p.token !== begin.token, progressFrom);
+    expect(queued.value.message).toMatch(/^queued behind train \(/);
+    await client.connection.sendNotification('window/workDoneProgress/cancel', { token: queued.token });
+    expect(await second).toEqual({ ok: false, cancelled: true, message: 'The queued train was cancelled before it started; nothing was run.' });
     await client.connection.sendNotification('window/workDoneProgress/cancel', { token: begin.token });
     const result = await first;
     expect(result).toMatchObject({ ok: false, cancelled: true });

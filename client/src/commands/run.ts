@@ -1,10 +1,12 @@
 /**
  * Train, Explain and Cancel: each saves the spec, sends the custom request (protocol/protocol.ts) and, on success,
- * shows the flowchart with the run's importance overlay beside the editor. Progress (epochs, loss) comes from the
- * server as work-done progress, drawn by vscode-languageclient; failures show the server's own sentence.
+ * shows the flowchart with the run's importance overlay beside the editor. A second request for a spec that is
+ * running waits in the server's queue. Progress (queued behind …, epochs, loss, time left) comes from the server
+ * as work-done progress on a token this client passes, and is drawn with `window.withProgress` (its Cancel button
+ * cancels that one job); failures show the server's own sentence.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import {
   CancelRequest, ExplainRequest, TrainRequest,
   type CancelParams, type RunParams, type RunReport, type RunResult,
@@ -17,17 +19,26 @@ export type RunKind = 'train' | 'explain';
 const METHOD: Record<RunKind, string> = { train: TrainRequest, explain: ExplainRequest };
 const VERB: Record<RunKind, string> = { train: 'Training', explain: 'Explaining' };
 
-/** Specs with a run in flight; mirrored into the `xaiPipelines.running(Specs)` context keys for menus. */
+/** Specs with runs in flight (running or queued); mirrored into the `xaiPipelines.running(Specs)` context keys for menus. */
 class RunningSpecs {
-  private readonly specs = new Map<string, vscode.Uri>();
+  private readonly specs = new Map<string, { uri: vscode.Uri; jobs: number }>();
   has(uri: vscode.Uri): boolean { return this.specs.has(uri.toString()); }
-  only(): vscode.Uri | undefined { return this.specs.size === 1 ? [...this.specs.values()][0] : undefined; }
-  add(uri: vscode.Uri): void { this.specs.set(uri.toString(), uri); this.publish(); }
-  delete(uri: vscode.Uri): void { this.specs.delete(uri.toString()); this.publish(); }
+  only(): vscode.Uri | undefined { return this.specs.size === 1 ? [...this.specs.values()][0]!.uri : undefined; }
+  add(uri: vscode.Uri): void {
+    const entry = this.specs.get(uri.toString()) ?? { uri, jobs: 0 };
+    entry.jobs++;
+    this.specs.set(uri.toString(), entry);
+    this.publish();
+  }
+  delete(uri: vscode.Uri): void {
+    const entry = this.specs.get(uri.toString());
+    if (entry && --entry.jobs <= 0) this.specs.delete(uri.toString());
+    this.publish();
+  }
   private publish(): void {
     void vscode.commands.executeCommand('setContext', 'xaiPipelines.running', this.specs.size > 0);
     // `resourcePath in xaiPipelines.runningSpecs` in menus.
-    void vscode.commands.executeCommand('setContext', 'xaiPipelines.runningSpecs', [...this.specs.values()].map((u) => u.fsPath));
+    void vscode.commands.executeCommand('setContext', 'xaiPipelines.runningSpecs', [...this.specs.values()].map((e) => e.uri.fsPath));
   }
 }
 
@@ -52,7 +63,8 @@ export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable[] {
 
 /**
  * Runs one spec. Resolves with the server's RunResult (also for failures, which are shown to the user), or
- * undefined when nothing was sent (no spec, untrusted workspace, unsaved document, run already going).
+ * undefined when nothing was sent (no spec, untrusted workspace, unsaved document). A run of a spec that is
+ * already running is queued by the server behind it.
  */
 async function runSpec(kind: RunKind, arg: unknown, deps: RunCommandDeps, running: RunningSpecs): Promise<RunResult | undefined> {
   const document = await resolveSpecDocument(arg, () => deps.panels.activeSpec());
@@ -62,10 +74,6 @@ async function runSpec(kind: RunKind, arg: unknown, deps: RunCommandDeps, runnin
     const pick = await vscode.window.showWarningMessage(
       `XAI Pipelines: ${VERB[kind].toLowerCase()} reads data files and runs a model; trust this workspace first.`, manage);
     if (pick === manage) void vscode.commands.executeCommand('workbench.trust.manage');
-    return undefined;
-  }
-  if (running.has(document.uri)) {
-    void vscode.window.showInformationMessage(`XAI Pipelines: ${specLabel(document.uri)} is already running; cancel it first.`);
     return undefined;
   }
   // The worker reads the spec from disk: what it runs must be what the user sees.
@@ -79,8 +87,7 @@ async function runSpec(kind: RunKind, arg: unknown, deps: RunCommandDeps, runnin
   let result: RunResult;
   try {
     await deps.clientReady;
-    const params: RunParams = { uri: document.uri.toString() };
-    result = await deps.client.sendRequest<RunResult>(METHOD[kind], params);
+    result = await requestWithProgress(kind, document.uri, deps.client);
   } catch (e) {
     result = { ok: false, message: `the language server did not answer: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
@@ -93,6 +100,7 @@ async function runSpec(kind: RunKind, arg: unknown, deps: RunCommandDeps, runnin
     deps.output.appendLine(`[${kind}] ${specLabel(document.uri)}: ${line} (${seconds} s; ${result.runDir ?? 'no run folder'})`);
     await deps.panels.show(document.uri, result.report);
     vscode.window.setStatusBarMessage(`$(check) XAI: ${specLabel(document.uri)} ${line}`, 10_000);
+    if (result.warning) void vscode.window.showWarningMessage(`XAI Pipelines: ${result.warning}`);
   } else if (result.cancelled) {
     deps.output.appendLine(`[${kind}] ${specLabel(document.uri)}: cancelled after ${seconds} s`);
     vscode.window.setStatusBarMessage(`XAI: ${VERB[kind].toLowerCase()} ${specLabel(document.uri)} cancelled`, 5_000);
@@ -106,7 +114,40 @@ async function runSpec(kind: RunKind, arg: unknown, deps: RunCommandDeps, runnin
   return result;
 }
 
-/** Asks the server to stop the spec's run (the given spec, else the only running one, else the active one). */
+/**
+ * Sends the train/explain request with a work-done token and draws its progress in a notification: the server's
+ * line ("queued behind train (epoch 3/100 · …)", "epoch 12/300 · loss 0.0123 · about 20 s left") and percentage.
+ * Cancel there cancels this request only (a queued one leaves the queue; a running one's worker is killed).
+ */
+function requestWithProgress(kind: RunKind, uri: vscode.Uri, client: LanguageClient): Thenable<RunResult> {
+  const token = `xai-${kind}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const title = `XAI: ${VERB[kind].toLowerCase()} ${specLabel(uri)}`;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
+    let done = 0;
+    const subscription = client.onProgress(WorkDoneProgress.type, token, (value) => {
+      if (value.kind === 'end') return;
+      // withProgress takes increments; the server sends the percentage so far.
+      const increment = value.percentage !== undefined && value.percentage > done ? value.percentage - done : undefined;
+      if (increment !== undefined) done += increment;
+      progress.report({ ...(value.message !== undefined ? { message: value.message } : {}), ...(increment !== undefined ? { increment } : {}) });
+    });
+    try {
+      const params: RunParams = { uri: uri.toString(), workDoneToken: token };
+      return await client.sendRequest<RunResult>(METHOD[kind], params, cancel);
+    } catch (e) {
+      // The server answers a cancelled request with its cancelled result; a client that gave up rejects instead.
+      if (cancel.isCancellationRequested) return { ok: false, cancelled: true, message: 'cancelled' };
+      throw e;
+    } finally {
+      subscription.dispose();
+    }
+  });
+}
+
+/**
+ * Asks the server to stop the spec's run and drop its queued runs (the given spec, else the only running one,
+ * else the active one).
+ */
 async function cancelRun(arg: unknown, deps: RunCommandDeps, running: RunningSpecs): Promise<void> {
   const uri = uriFromArgument(arg) ?? running.only() ?? (await resolveSpecDocument(undefined, () => deps.panels.activeSpec()))?.uri;
   if (!uri) return;

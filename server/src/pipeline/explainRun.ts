@@ -9,6 +9,7 @@ import { transformFeatures, type FittedPreprocessing } from '../data/standardize
 import { explainSpecMethods } from '../explain/pipelineExplain';
 import { loadFittedModel } from '../models/train';
 import type { WorkerProgress } from '../worker/jobs';
+import { capRows } from './explainRows';
 import { prepareData } from './prepare';
 import { reportHtml } from './reportHtml';
 import { explainWithSpec, rawModelPredictor, type PipelineResult } from './runPipeline';
@@ -20,7 +21,7 @@ import { readSpec } from './specInput';
  * @throws Error when the spec has no run yet, the run's files are unreadable, or the spec's features no longer
  *   match the run's (train again then); SpecError/DataError as `runPipeline`.
  */
-export async function explainLatestRun(specPath: string, options: { runsRoot?: string; onProgress?(p: WorkerProgress): void } = {}): Promise<PipelineResult> {
+export async function explainLatestRun(specPath: string, options: { runsRoot?: string; maxExplainRows?: number; onProgress?(p: WorkerProgress): void } = {}): Promise<PipelineResult> {
   const progress = options.onProgress ?? (() => undefined);
   const t0 = Date.now();
   progress({ stage: 'load', message: 'Loading the latest run', fraction: 0 });
@@ -32,7 +33,9 @@ export async function explainLatestRun(specPath: string, options: { runsRoot?: s
   const model = await loadFittedModel(join(latest.runDir, 'model'));
   try {
     progress({ stage: 'preprocess', message: 'Preparing the data', fraction: 0.2 });
-    const data = prepareData(spec, specPath);
+    const all = prepareData(spec, specPath);
+    // At most maxExplainRows rows per split (the `xaiPipelines.explain.maxRows` setting), evenly spaced.
+    const data = { ...all, train: capRows(all.train, options.maxExplainRows), validation: capRows(all.validation, options.maxExplainRows) };
     if (data.all.features.join('\n') !== fitted.features.join('\n')) {
       throw new Error(`the spec's features (${data.all.features.join(', ')}) differ from the run's (${fitted.features.join(', ')}): train again`);
     }

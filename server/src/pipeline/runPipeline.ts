@@ -20,7 +20,8 @@ import type { WorkerProgress } from '../worker/jobs';
 import { explanationGroups } from '../data/frame/groups';
 import { prepareData, sha256, type PreparedData } from './prepare';
 import { reportHtml } from './reportHtml';
-import { startRun } from './runs';
+import { capRows } from './explainRows';
+import { asArtifactWriteError, changedSinceSnapshot, specRunsDir, startRun, type RunWriter } from './runs';
 import { readSpec } from './specInput';
 
 export interface PipelineOptions {
@@ -28,6 +29,8 @@ export interface PipelineOptions {
   backend: BackendName;
   /** Where run folders go; default `<spec folder>/.xai/runs`. */
   runsRoot?: string;
+  /** Rows per split the explanation methods may use (evenly spaced); default all. Metrics use every row. */
+  maxExplainRows?: number;
   onProgress?(p: WorkerProgress): void;
 }
 
@@ -111,6 +114,7 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
     (r) => progress({
       stage: 'train', message: `Epoch ${r.epoch}/${epochs}${timeLeft(Date.now() - t1, r.epoch, epochs)}`, fraction: 0.05 + 0.85 * (r.epoch / epochs),
       epoch: r.epoch, epochs, loss: r.loss, valLoss: r.valLoss,
+      etaSeconds: ((Date.now() - t1) / r.epoch) * Math.max(0, epochs - r.epoch) / 1000,
     }),
   );
   try {
@@ -147,14 +151,18 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
         baseline: { name: data.baseline.name, ...regressionMetrics(data.validation.y, data.baseline.validation) },
       };
     }
-    const importance = await explainWithSpec(spec, data, predict);
-    const explained = await explainSpecMethods(spec, trained.model, fitted.features, transformFeatures(fitted, data.train.x), xVal, importance,
+    // The explanations read at most maxExplainRows rows per split (the metrics above used every row).
+    const forExplain = { ...data, train: capRows(data.train, options.maxExplainRows), validation: capRows(data.validation, options.maxExplainRows) };
+    const importance = await explainWithSpec(spec, forExplain, predict);
+    const explained = await explainSpecMethods(spec, trained.model, fitted.features, transformFeatures(fitted, forExplain.train.x),
+      forExplain.validation === data.validation ? xVal : transformFeatures(fitted, forExplain.validation.x), importance,
       (f, message) => progress({ stage: 'explain', message, fraction: 0.9 + 0.07 * f }));
     const explainMs = Date.now() - t2;
 
     progress({ stage: 'write', message: 'Writing the run folder', fraction: 0.97 });
-    const run = startRun(specPath, options.runsRoot);
+    let run: RunWriter | undefined;
     try {
+      run = startRun(specPath, options.runsRoot);
       await trained.save(`${run.tempDir}/model`, fitted.features);
       const report: RunReport = {
         reportVersion: 1, runId: run.runId, createdAt: new Date().toISOString(),
@@ -177,14 +185,17 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
       }
       run.write(PREDICTIONS_FILE, `${JSON.stringify(predictionsJson(data, validationPredictions), null, 2)}\n`);
       report.timings.totalMs = Date.now() - t0;
+      // The run used what it read at start; say so when the files changed meanwhile (hashes above are the snapshot's).
+      const changed = changedSinceSnapshot([{ path: specPath, sha256: report.spec.sha256 }, { path: data.dataPath, sha256: data.dataSha256 }]);
+      if (changed.length) report.inputsChangedDuringRun = changed;
       run.write('report.json', `${JSON.stringify(report, null, 2)}\n`);
       run.write('report.html', reportHtml(parsed as ParsedSpec, report));
       const runDir = run.commit();
       progress({ stage: 'write', message: `Run ${run.runId} written`, fraction: 1 });
       return { runDir, report };
     } catch (e) {
-      run.discard();
-      throw e;
+      run?.discard();
+      throw asArtifactWriteError(e, run?.tempDir ?? specRunsDir(specPath, options.runsRoot));
     }
   } finally {
     trained.dispose();

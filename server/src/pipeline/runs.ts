@@ -5,13 +5,15 @@
  * Atomicity: a run is written into a hidden temp folder beside its final place (`.tmp-<run id>-<pid>`), every
  * file fsynced, then renamed to `<run id>` in one step; the `latest` pointer file is then replaced by
  * write-temp-then-rename. A crash therefore never leaves a visible partial run, only a hidden temp folder, which
- * the next run removes once its writer process is gone.
+ * the next run removes once its writer process is gone. A write that fails (disk full, read-only folder) removes
+ * the temp folder and leaves the previous run and `latest` as they were (`ArtifactWriteError` says why).
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { RunReport } from '../../../protocol/protocol';
 import { writeFileDurable } from '../data/durableWrite';
+import { sha256 } from './prepare';
 
 export const LATEST = 'latest';
 const TEMP_PREFIX = '.tmp-';
@@ -21,9 +23,54 @@ export function specKey(specPath: string): string {
   return basename(specPath).replace(/\.xai\.ya?ml$/i, '').replace(/\.ya?ml$/i, '');
 }
 
+/** The runs root of this process when none is given: relative to the spec's folder, or absolute. */
+let defaultRunsFolder = join('.xai', 'runs');
+
+/**
+ * Sets where runs go when a caller gives no runs root (the `xaiPipelines.runsFolder` setting): a path relative to
+ * each spec's folder, or an absolute one; empty restores `.xai/runs`.
+ */
+export function setDefaultRunsFolder(folder: string): void {
+  defaultRunsFolder = folder.trim() || join('.xai', 'runs');
+}
+
+/** The runs root for a spec: `runsRoot` if given, else the default runs folder resolved against the spec's folder. */
+export function runsRootFor(specPath: string, runsRoot?: string): string {
+  if (runsRoot !== undefined) return runsRoot;
+  return isAbsolute(defaultRunsFolder) ? defaultRunsFolder : resolve(dirname(specPath), defaultRunsFolder);
+}
+
 /** The folder holding a spec's runs. */
 export function specRunsDir(specPath: string, runsRoot?: string): string {
-  return join(runsRoot ?? join(dirname(specPath), '.xai', 'runs'), specKey(specPath));
+  return join(runsRootFor(specPath, runsRoot), specKey(specPath));
+}
+
+/** A run folder that could not be written (disk full, read-only, no permission); nothing of it is left visible. */
+export class ArtifactWriteError extends Error {
+  constructor(readonly code: string, readonly path: string, cause: Error) {
+    super(artifactWriteMessage(code, path, cause));
+    this.name = 'ArtifactWriteError';
+  }
+}
+
+const WRITE_CAUSES: Record<string, string> = {
+  ENOSPC: 'the disk is full (no space left on device)',
+  EDQUOT: 'the disk quota is exhausted',
+  EROFS: 'the runs folder is on a read-only file system',
+  EACCES: 'permission to write the runs folder is denied',
+  EPERM: 'writing the runs folder is not permitted',
+};
+
+function artifactWriteMessage(code: string, path: string, cause: Error): string {
+  const why = WRITE_CAUSES[code] ?? `the file system refused (${cause.message})`;
+  return `could not write the run's artifacts: ${why} (${code}, ${path}); nothing of this run was kept and the previous run is intact`;
+}
+
+/** Wraps a file-system error from writing a run as an ArtifactWriteError; anything else is returned as it is. */
+export function asArtifactWriteError(e: unknown, fallbackPath: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof ArtifactWriteError || !(e instanceof Error) || typeof err.code !== 'string' || !/^E[A-Z]+$/.test(err.code)) return e;
+  return new ArtifactWriteError(err.code, err.path ?? fallbackPath, err);
 }
 
 /** A new run id, sortable by time and unique: `20261129-170826-123-a1b2`. */
@@ -100,11 +147,19 @@ export function startRun(specPath: string, runsRoot?: string): RunWriter {
       for (const d of walkDirs(tempDir)) fsyncDir(d);
       renameSync(tempDir, finalDir);
       fsyncDir(runsDir);
-      replaceFileAtomic(join(runsDir, LATEST), `${runId}\n`);
+      try {
+        replaceFileAtomic(join(runsDir, LATEST), `${runId}\n`);
+      } catch (e) {
+        // `latest` still names the previous run: hide this one again so that no run is visible but not latest.
+        try { renameSync(finalDir, tempDir); } catch { /* discard() removes whichever exists */ }
+        throw e;
+      }
       return finalDir;
     },
     discard() {
-      rmSync(tempDir, { recursive: true, force: true });
+      // On a read-only or full file system removal can fail too; the folder is hidden and the next run removes it.
+      for (const dir of [tempDir, finalDir]) try { rmSync(dir, { recursive: true, force: true }); } catch { /* see above */ }
+      try { rmSync(join(runsDir, `${LATEST}.tmp-${process.pid}`), { force: true }); } catch { /* idem */ }
     },
   };
 }
@@ -118,9 +173,31 @@ function walkDirs(dir: string): string[] {
 /** Replaces a file's content atomically: write `<path>.tmp-<pid>`, fsync, rename over `path`. */
 export function replaceFileAtomic(path: string, data: string): void {
   const temp = `${path}.tmp-${process.pid}`;
-  writeFileDurable(temp, data);
-  renameSync(temp, path);
+  try {
+    writeFileDurable(temp, data);
+    renameSync(temp, path);
+  } catch (e) {
+    try { rmSync(temp, { force: true }); } catch { /* a read-only folder keeps it; it is hidden by name */ }
+    throw e;
+  }
   fsyncDir(dirname(path));
+}
+
+/** A file's content as the run read it: path and sha256 of the bytes. */
+export interface FileSnapshot { path: string; sha256: string }
+
+/**
+ * The inputs that changed on disk since the run read them: each with `modified` or `deleted`. The run itself used
+ * its snapshot (the bytes read at start), so its results match the hashes in its report, not the files now.
+ */
+export function changedSinceSnapshot(snapshots: readonly FileSnapshot[]): { path: string; now: 'modified' | 'deleted' }[] {
+  const out: { path: string; now: 'modified' | 'deleted' }[] = [];
+  for (const s of snapshots) {
+    let bytes: Buffer;
+    try { bytes = readFileSync(s.path); } catch { out.push({ path: s.path, now: 'deleted' }); continue; }
+    if (sha256(bytes) !== s.sha256) out.push({ path: s.path, now: 'modified' });
+  }
+  return out;
 }
 
 /**

@@ -1,16 +1,19 @@
 /**
  * Runs a job in a fresh worker process (the built `dist/worker/worker.js`) and turns whatever happens into a
- * RunResult: the worker's result, a cancellation, or a crash named by its signal or exit code and the last lines
- * of its stderr. Used by the language server and the CLI alike.
+ * RunResult: the worker's result, a cancellation, a hang caught by the watchdog, an out-of-memory, or a crash
+ * named by its signal or exit code and the last lines of its stderr. Used by the language server and the CLI.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../../../protocol/protocol';
-import type { JobHandlers, WorkerJob } from './jobs';
+import type { JobHandlers, WorkerJob, WorkerProgress } from './jobs';
 import { isWorkerMessage } from './messages';
+import { WORKER_NODE_FLAGS } from './nodeFlags';
 
 const STDERR_LINES = 12;
+/** A worker that has not said anything yet is still loading TensorFlow.js: it gets at least this long. */
+const STARTUP_GRACE_MS = 30_000;
 
 /** The worker bundle beside this bundle: `dist/<server|cli>/x.js` → `dist/worker/worker.js`. */
 export function defaultWorkerPath(): string {
@@ -20,7 +23,8 @@ export function defaultWorkerPath(): string {
 /**
  * Forks the worker, sends it the job, relays progress and log lines, and resolves with its result.
  * Aborting `handlers.signal` kills the worker (SIGKILL) and resolves `{ ok: false, cancelled: true }`.
- * Never rejects: a missing bundle, a crash, an exit without result or a malformed message resolves
+ * With `handlers.watchdogSeconds`, a worker silent that long (no heartbeat, no progress) is killed as hung.
+ * Never rejects: a missing bundle, a crash, a hang, an exit without result or a malformed message resolves
  * `{ ok: false, message }` naming the cause.
  */
 export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunResult> {
@@ -43,10 +47,16 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
     let outOfMemory = false;
     let stderrPartial = '';
     let child: ChildProcess;
+    let lastProgress: WorkerProgress | undefined;
+    let heard = false;
+    let lastHeard = Date.now();
+    let hungSeconds: number | undefined;
+    let watchdog: NodeJS.Timeout | undefined;
 
     const finish = (r: RunResult): void => {
       if (settled) return;
       settled = true;
+      clearInterval(watchdog);
       handlers.signal?.removeEventListener('abort', onAbort);
       resolve(r);
     };
@@ -56,13 +66,24 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
 
     try {
       // execArgv keeps the parent's flags (inspector, test loaders) out of the worker; only the heap limit goes in.
-      const execArgv = handlers.memoryLimitMb ? [`--max-old-space-size=${Math.max(16, Math.round(handlers.memoryLimitMb))}`] : [];
+      const execArgv = [...WORKER_NODE_FLAGS, ...(handlers.memoryLimitMb ? [`--max-old-space-size=${Math.max(16, Math.round(handlers.memoryLimitMb))}`] : [])];
       child = fork(workerPath, [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv, serialization: 'json' });
     } catch (e) {
       finish({ ok: false, message: `The worker could not start: ${(e as Error).message}` });
       return;
     }
     handlers.signal?.addEventListener('abort', onAbort, { once: true });
+    if (handlers.watchdogSeconds !== undefined && handlers.watchdogSeconds > 0) {
+      const limitMs = handlers.watchdogSeconds * 1000;
+      watchdog = setInterval(() => {
+        const silentMs = Date.now() - lastHeard;
+        if (silentMs < (heard ? limitMs : Math.max(limitMs, STARTUP_GRACE_MS)) || result || cancelled) return;
+        hungSeconds = Math.round(silentMs / 100) / 10;
+        clearInterval(watchdog);
+        kill();
+      }, Math.min(1000, Math.max(50, limitMs / 4)));
+      watchdog.unref();
+    }
 
     const onText = (chunk: Buffer, keep: boolean): void => {
       const text = stderrPartial + chunk.toString('utf8');
@@ -81,12 +102,15 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
     child.on('spawn', () => { if (child.pid !== undefined) try { handlers.onStart?.(child.pid); } catch { /* ignore */ } });
     child.on('message', (m: unknown) => {
       if (settled || result) return;
+      heard = true;
+      lastHeard = Date.now();
       if (!isWorkerMessage(m)) {
         failure = `The worker sent a malformed message (${JSON.stringify(m)?.slice(0, 120)}) and was stopped.`;
         kill();
         return;
       }
-      if (m.type === 'progress') { try { handlers.onProgress?.(m.progress); } catch { /* ignore */ } }
+      if (m.type === 'heartbeat') return;
+      if (m.type === 'progress') { lastProgress = m.progress; try { handlers.onProgress?.(m.progress); } catch { /* ignore */ } }
       else if (m.type === 'log') log(m.line);
       else {
         result = m.result;
@@ -103,8 +127,17 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
     });
     child.on('exit', (code, signal) => {
       if (stderrPartial.trim()) { stderrTail.push(stderrPartial); log(stderrPartial); stderrPartial = ''; }
+      try { handlers.onExit?.({ pid: child.pid, code, signal }); } catch { /* ignore */ }
       if (result) { finish(result); return; }
-      if (cancelled) { finish({ ok: false, cancelled: true, message: 'The job was cancelled; the worker was stopped.' }); return; }
+      if (cancelled) { finish({ ok: false, cancelled: true, message: 'The job was cancelled; the worker was stopped and the previous run is intact.' }); return; }
+      if (hungSeconds !== undefined) {
+        const at = lastProgress ? ` during "${lastProgress.message}"` : '';
+        finish({
+          ok: false,
+          message: `The worker hung: it sent no heartbeat for ${hungSeconds} s${at}, so the watchdog (xaiPipelines.worker.watchdogSeconds = ${handlers.watchdogSeconds}) stopped it; the previous run is intact.`,
+        });
+        return;
+      }
       if (outOfMemory) {
         const limit = handlers.memoryLimitMb ? ` (limit ${handlers.memoryLimitMb} MB)` : '';
         finish({ ok: false, message: `The worker ran out of memory${limit} and was stopped; the previous run is intact. Raise the memory limit, or use fewer rows or a smaller model.` });

@@ -14,6 +14,8 @@ export interface WorkerJob {
   /** Where run folders go; default `<spec folder>/.xai/runs`. */
   runsRoot?: string;
   backend?: BackendChoice;
+  /** Rows the explanation methods may use per split (the `xaiPipelines.explain.maxRows` setting); default all. */
+  maxExplainRows?: number;
 }
 
 export interface WorkerProgress {
@@ -25,6 +27,8 @@ export interface WorkerProgress {
   epochs?: number;
   loss?: number;
   valLoss?: number;
+  /** Estimated seconds left of training: the mean epoch time so far × the epochs left (an upper bound with early stopping). */
+  etaSeconds?: number;
 }
 
 export interface JobHandlers {
@@ -39,6 +43,16 @@ export interface JobHandlers {
   workerPath?: string;
   /** Heap limit of the worker process in MB (V8's --max-old-space-size); default: Node's own. */
   memoryLimitMb?: number;
+  /**
+   * The watchdog: a worker that sends no message (it sends a heartbeat every HEARTBEAT_MS) for this many seconds is
+   * killed and the job ends saying it hung. Default: no watchdog.
+   */
+  watchdogSeconds?: number;
+  /** Called once the worker process has exited (after a kill too), with how it ended. */
+  onExit?(exit: { pid?: number; code: number | null; signal: NodeJS.Signals | null }): void;
 }
+
+/** How often the worker tells its client it is alive, in milliseconds (from its main thread, so a hang stops it). */
+export const HEARTBEAT_MS = 500;
 // `server/src/worker/client.ts` exports: runJob(job: WorkerJob, handlers?: JobHandlers): Promise<RunResult>
 // (from protocol). It never rejects: a crash, a kill or a bad message becomes { ok: false, message }.

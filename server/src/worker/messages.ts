@@ -12,6 +12,8 @@ export interface JobMessage { type: 'job'; job: WorkerJob }
 export type WorkerMessage =
   | { type: 'progress'; progress: WorkerProgress }
   | { type: 'log'; line: string }
+  /** Sent every HEARTBEAT_MS by the worker's main thread; the client's watchdog counts on it. */
+  | { type: 'heartbeat' }
   | { type: 'result'; result: RunResult };
 
 const STAGES = new Set(['load', 'preprocess', 'train', 'explain', 'write']);
@@ -30,6 +32,7 @@ export function isWorkerMessage(v: unknown): v is WorkerMessage {
   switch (m.type) {
     case 'progress': return typeof m.progress === 'object' && m.progress !== null && STAGES.has(m.progress.stage as string) && typeof m.progress.message === 'string';
     case 'log': return typeof m.line === 'string';
+    case 'heartbeat': return true;
     case 'result': return typeof m.result === 'object' && m.result !== null && typeof m.result.ok === 'boolean';
     default: return false;
   }

@@ -11,8 +11,9 @@ import { explainLatestRun } from '../pipeline/explainRun';
 import { runPipeline } from '../pipeline/runPipeline';
 import { SpecError } from '../pipeline/specInput';
 import { selectBackend } from './backend';
-import type { WorkerJob } from './jobs';
+import { HEARTBEAT_MS, type WorkerJob, type WorkerProgress } from './jobs';
 import { isJobMessage, type WorkerMessage } from './messages';
+import { hangForever, hangRequested } from './testHooks';
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -32,13 +33,20 @@ console.warn = (...args: unknown[]) => log(format(...args));
 async function runJobHere(job: WorkerJob): Promise<RunResult> {
   try {
     const backend = await selectBackend(job.backend ?? 'auto', log);
-    const onProgress = (p: Parameters<NonNullable<Parameters<typeof runPipeline>[1]['onProgress']>>[0]) => { void send({ type: 'progress', progress: p }); };
     const specPath = resolve(job.specPath);
+    const onProgress = (p: WorkerProgress): void => {
+      const sent = send({ type: 'progress', progress: p });
+      if (hangRequested(specPath, p.epoch)) void sent.then(hangForever);
+    };
     const runsRoot = job.runsRoot === undefined ? undefined : resolve(job.runsRoot);
     const r = job.kind === 'explain'
-      ? await explainLatestRun(specPath, { runsRoot, onProgress })
-      : await runPipeline(specPath, { backend, runsRoot, onProgress });
-    return { ok: true, runDir: r.runDir, report: r.report };
+      ? await explainLatestRun(specPath, { runsRoot, onProgress, maxExplainRows: job.maxExplainRows })
+      : await runPipeline(specPath, { backend, runsRoot, onProgress, maxExplainRows: job.maxExplainRows });
+    const changed = r.report.inputsChangedDuringRun ?? [];
+    const warning = changed.length
+      ? `${changed.map((c) => `${c.path} was ${c.now}`).join(' and ')} during the run; the run used the files as they were when it started (their hashes are in report.json): train again to use the current ones.`
+      : undefined;
+    return { ok: true, runDir: r.runDir, report: r.report, ...(warning ? { warning } : {}) };
   } catch (e) {
     const message = e instanceof SpecError || e instanceof DataError ? e.message : `${(e as Error).message ?? String(e)}`;
     if (!(e instanceof SpecError || e instanceof DataError)) log((e as Error).stack ?? String(e));
@@ -58,8 +66,12 @@ process.on('message', (m: unknown) => {
     process.exit(0);
   });
 });
-// The parent gone means nobody waits for the result.
+// The parent gone (its IPC closed: it exited, crashed or was killed) means nobody waits for the result: a worker
+// must never outlive its language server.
 process.on('disconnect', () => process.exit(0));
+// Heartbeats from the main thread: they stop when it hangs, and the client's watchdog then kills the worker.
+void send({ type: 'heartbeat' });
+setInterval(() => { void send({ type: 'heartbeat' }); }, HEARTBEAT_MS).unref();
 if (!process.send) {
   process.stderr.write('the XAI Pipelines worker runs as a child process of the language server or the CLI\n');
   process.exit(2);
