@@ -183,7 +183,7 @@ describe('data-aware checks over stdio', () => {
     const text = variant('../data/stocks.csv', '../data/broken.csv');
     const ds = await openAndDiagnose(client, ws.specUri('broken', text), text);
     expect(ds[0]).toEqual(err(tokenRange(text, 'source:', '../data/broken.csv'), 'data-file-unreadable',
-      "Data file '../data/broken.csv' is not a readable CSV table: line 2: malformed CSV: Record Length: expect 2, got 3 on line 2."));
+      "Data file '../data/broken.csv' is not a readable CSV table: line 2, column 'b': malformed CSV: this row has 3 fields, the header has 2: 1 field after the last column 'b'."));
   });
 
   it('offers to add a missing required section, filled with its defaults', async () => {

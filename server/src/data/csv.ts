@@ -1,72 +1,36 @@
 /**
- * Loads a CSV file with `csv-parse`: a header row, quoted fields, a UTF-8 byte-order mark and CRLF line ends.
+ * The row-table view of a CSV file: the one CSV loader (./frame/load.ts, papaparse over streamed chunks) read with
+ * every column as text and no missing-value tokens, so each cell is the file's text (trimmed) and each row keeps
+ * its line. The row-table steps (./rows.ts, ./lags.ts, ./dataset.ts) and the spec's data profile use this view.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
-import { DataError } from './errors';
+import type { ColumnKind, Frame } from './frame/frame';
+import { loadCsvFrame, parseCsvFrame } from './frame/load';
 import type { Table } from './table';
 
-interface ParsedRecord { record: string[]; info: { lines: number } }
+/** Every column declared categorical, whatever its name: cells stay the file's texts (no type inference). */
+const ALL_TEXT: Readonly<Record<string, ColumnKind>> = new Proxy({}, { get: () => 'categorical' });
 
-/**
- * The 1-based line on which each non-empty record starts. csv-parse reports the line where a record ENDS (and
- * counts a CRLF inside a quoted field as two lines), so rows are located by this small scan instead.
- */
-function recordStartLines(text: string): number[] {
-  const starts: number[] = [];
-  let line = 1;
-  let inQuotes = false;
-  let atStart = true;
-  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i++) {
-    const c = text[i];
-    const isBreak = c === '\n' || c === '\r';
-    if (isBreak && text[i] === '\r' && text[i + 1] === '\n') i++;
-    if (atStart && !isBreak) { starts.push(line); atStart = false; }
-    if (c === '"') inQuotes = !inQuotes;
-    else if (isBreak) {
-      line++;
-      if (!inQuotes) atStart = true;
-    }
-  }
-  return starts;
+function toTable(frame: Frame): Table {
+  const n = frame.lines.length;
+  const cols = frame.columns.map((c) => (c.kind === 'categorical' ? c : undefined));
+  const rows = Array.from({ length: n }, (_, i) => ({
+    line: frame.lines[i]!,
+    cells: cols.map((c) => (c && c.codes[i]! >= 0 ? c.categories[c.codes[i]!]! : '')),
+  }));
+  return { file: frame.file, columns: frame.columns.map((c) => c.name), rows };
 }
 
 /**
- * Parses CSV text into a table of text cells.
+ * Parses CSV text into a table of text cells, `[n_rows][n_columns]`, trimmed.
  * @param text the file's content; `file` names it in errors.
- * @throws DataError with the line for malformed CSV (unclosed quote, a row with the wrong number of fields),
- *   a missing header, empty or duplicate column names.
+ * @throws DataError with the line (and the column where there is one) for malformed CSV (unclosed quote, a row
+ *   with the wrong number of fields), an empty file, empty or duplicate column names.
  */
 export function parseCsv(text: string, file: string): Table {
-  let records: ParsedRecord[];
-  try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false }) as unknown as ParsedRecord[];
-  } catch (e) {
-    const err = e as { message?: string; lines?: number };
-    // csv-parse's messages already say what broke; keep them, locate them on our terms.
-    const message = (err.message ?? String(e)).replace(/^Invalid (Record Length|Closing Quote|Opening Quote):?\s*/, '$1: ');
-    throw new DataError(`malformed CSV: ${message}`, { file, line: err.lines });
-  }
-  const header = records[0];
-  if (!header) throw new DataError('the file is empty: a header row is expected', { file });
-  const columns = header.record.map((c) => c.trim());
-  columns.forEach((c, i) => {
-    if (c === '') throw new DataError(`column ${i + 1} of the header has no name`, { file, line: 1 });
-    if (columns.indexOf(c) !== i) throw new DataError(`the column name '${c}' appears twice in the header`, { file, line: 1 });
-  });
-  const starts = recordStartLines(text);
-  const exact = starts.length === records.length;
-  const rows = records.slice(1).map((r, i) => ({ line: exact ? starts[i + 1]! : r.info.lines, cells: r.record as (string | number)[] }));
-  return { file, columns, rows };
+  return toTable(parseCsvFrame(text, file, { missing: [], types: ALL_TEXT }).frame);
 }
 
-/** Reads and parses a CSV file. @throws DataError when the file cannot be read or parsed. */
+/** Reads and parses a CSV file (streamed). @throws DataError when the file cannot be read or parsed. */
 export function loadCsv(path: string): Table {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new DataError(`cannot read the data file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
-  }
-  return parseCsv(text, path);
+  return toTable(loadCsvFrame(path, { missing: [], types: ALL_TEXT }).frame);
 }

@@ -260,7 +260,10 @@ class CsvReader {
     }
     const nf = rec.length;
     if (nf !== this.header.length) {
-      throw new DataError(`malformed CSV: this row has ${nf} field${nf === 1 ? '' : 's'}, the header has ${this.header.length}`, { file: this.file, line });
+      // Located at the first column without a field, or (too many fields) the last column, past which they run.
+      const h = this.header.length;
+      const at = nf < h ? `no field for the column '${this.header[nf]}'` : `${nf - h} field${nf - h === 1 ? '' : 's'} after the last column '${this.header[h - 1]}'`;
+      throw new DataError(`malformed CSV: this row has ${nf} field${nf === 1 ? '' : 's'}, the header has ${h}: ${at}`, { file: this.file, line, column: this.header[Math.min(nf, h - 1)] });
     }
     const row = this.rows++;
     if (row === this.lines.length) {
