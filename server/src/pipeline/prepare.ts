@@ -15,7 +15,8 @@ import { fitPreprocessing, type FittedPreprocessing } from '../data/standardize'
 import { isNumericColumn, type Table } from '../data/table';
 import { encodeTableTarget } from '../models/labels';
 import { recipeFromSpec, usesFramePipeline } from '../data/frame/fromSpec';
-import { parseCsvFrame } from '../data/frame/load';
+import { isParquetPath } from '../data/frame/parquet';
+import { loadDataFrame } from '../data/frame/source';
 import { featureMatrix, prepareFrame, type SavedDataPipeline } from '../data/frame/recipe';
 import { fitScaler } from '../data/standardize';
 import { resolveDataPath } from '../spec/check';
@@ -69,7 +70,8 @@ export function prepareData(spec: PipelineSpec, specPath: string, onLoaded?: (ms
   } catch (e) {
     throw new DataError(`cannot read the data file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dataPath });
   }
-  if (usesFramePipeline(spec)) return prepareColumnar(spec, dataPath, bytes, started, onLoaded);
+  // Parquet sources always take the columnar path (the row-table path reads CSV text).
+  if (usesFramePipeline(spec) || isParquetPath(dataPath)) return prepareColumnar(spec, dataPath, bytes, started, onLoaded);
   let table = parseCsv(bytes.toString('utf8'), dataPath);
   const csvRows = table.rows.length;
   const steps: StepAccount[] = [{ step: 'load', rowsIn: csvRows, rowsOut: csvRows, detail: `${table.columns.length} columns: ${table.columns.join(', ')}` }];
@@ -134,7 +136,7 @@ export function prepareData(spec: PipelineSpec, specPath: string, onLoaded?: (ms
  */
 function prepareColumnar(spec: PipelineSpec, dataPath: string, bytes: Buffer, started: number, onLoaded?: (ms: number) => void): PreparedData {
   const { recipe, load, standardizeTarget } = recipeFromSpec(spec);
-  const { frame, info } = parseCsvFrame(bytes, dataPath, load);
+  const { frame, info } = loadDataFrame(dataPath, load, bytes);
   onLoaded?.(Date.now() - started);
   const p = prepareFrame(frame, recipe, info, load);
   const x = featureMatrix(p.frame, p.features);

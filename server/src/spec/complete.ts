@@ -109,7 +109,7 @@ function fileCompletions(typed: string, range: Range, data: CompletionData): Spe
   const dir = slash >= 0 ? typed.slice(0, slash + 1) : '';
   const entries = data.listDir(dir).filter((e) => !e.name.startsWith('.'));
   const items: SpecCompletion[] = entries
-    .filter((e) => e.isDirectory || /\.(csv|tsv|txt)$/i.test(e.name))
+    .filter((e) => e.isDirectory || /\.(csv|tsv|txt|parquet|pq)$/i.test(e.name))
     .sort((a, b) => Number(b.isDirectory) - Number(a.isDirectory) || (a.name < b.name ? -1 : 1))
     .map((e) => ({ label: e.isDirectory ? `${e.name}/` : e.name, kind: e.isDirectory ? 'folder' as const : 'file' as const, insertText: `${dir}${e.name}${e.isDirectory ? '/' : ''}`, range }));
   if (!dir || /^(\.\.\/)+$/.test(dir)) items.push({ label: '../', kind: 'folder', insertText: `${dir}../`, range });

@@ -1,5 +1,5 @@
 /**
- * The data a spec points at, as the spec language needs it: the CSV header, per-column statistics (type, missing
+ * The data a spec points at, as the spec language needs it: the CSV header (or the Parquet schema's columns), per-column statistics (type, missing
  * share, min/mean/max or top categories) and the text cells for row counts after filters and lags.
  * Read once per file version: cached by absolute path, modification time and size, so that a check after every
  * keystroke costs one `stat`; `invalidateDataProfile` drops an entry when the file watcher reports a change.
@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { parseCsv } from '../data/csv';
 import { parseDate } from '../data/dates';
+import { cellText } from '../data/frame/frame';
+import { isParquetPath, loadParquetFrameSync } from '../data/frame/parquet';
 
 export type ColumnKind = 'numeric' | 'date' | 'text' | 'empty';
 
@@ -42,14 +44,14 @@ export interface DataProfile {
   cells: string[][];
 }
 
-/** Why a data file gives no profile: unreadable or not a CSV table (message with the line when known). */
+/** Why a data file gives no profile: unreadable, not a CSV table or not Parquet (message with the line when known). */
 export interface DataProfileError { error: string }
 
 interface Entry { mtimeMs: number; size: number; result: DataProfile | DataProfileError }
 const cache = new Map<string, Entry>();
 
 /**
- * The profile of the CSV file at absolute `path`, from the cache when the file's mtime and size are unchanged.
+ * The profile of the CSV or Parquet file (by extension) at absolute `path`, from the cache when the file's mtime and size are unchanged.
  * Returns `{ error }` for a file that cannot be read or parsed (malformed CSV, duplicate header names); never throws.
  */
 export function dataProfile(path: string): DataProfile | DataProfileError {
@@ -87,15 +89,30 @@ function readProfile(path: string): DataProfile | DataProfileError {
   } catch (e) {
     return { error: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
+  const parquet = isParquetPath(path);
   try {
     // Hashed as bytes, the way a run report hashes the file.
-    return { ...profileCsvText(bytes.toString('utf8'), path), sha256: createHash('sha256').update(bytes).digest('hex') };
+    const profile = parquet ? profileParquet(path) : profileCsvText(bytes.toString('utf8'), path);
+    return { ...profile, sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch (e) {
     // DataError messages start with the file; the diagnostic names the file already.
     const message = (e as Error).message;
     const rest = message.startsWith(path) ? message.slice(path.length).replace(/^\s*\((.*?)\):\s*/, '$1: ').replace(/^:\s*/, '') : message;
-    return { error: `is not a readable CSV table: ${rest}` };
+    return { error: `is not a readable ${parquet ? 'Parquet file' : 'CSV table'}: ${rest}` };
   }
+}
+
+/**
+ * The profile of a Parquet file (`.parquet`, `.pq`): the columns of its schema, in order, decoded by the pipeline's
+ * own Parquet loader; cells as text (numbers via String, dates as ISO days, missing as ''), then profiled as a CSV's.
+ * @throws DataError as loadParquetFrameSync (not Parquet, nested columns, a text in a numeric column).
+ */
+export function profileParquet(path: string): Omit<DataProfile, 'sha256'> {
+  const { frame } = loadParquetFrameSync(path);
+  const n = frame.lines.length;
+  const cells = Array.from({ length: n }, (_, i) => frame.columns.map((c) => cellText(c, i) ?? ''));
+  const columns = frame.columns.map((c, j) => profileColumn(c.name, cells.map((row) => row[j]!)));
+  return { path, rows: n, columns, cells };
 }
 
 /** The profile of CSV text (`file` names it). @throws DataError for malformed CSV (see `parseCsv`). */

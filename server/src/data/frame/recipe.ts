@@ -9,6 +9,7 @@ import type { DataStepAccount } from './account';
 import { applyFitted, fitClip, fitDropColumns, fitImpute, fitMinMax, fitOneHot, fitStandardize, type FittedStep, type ImputeStrategy, type UnseenRule } from './fitted';
 import { getColumn, missingCount, rowCount, type ColumnKind, type Frame } from './frame';
 import { loadCsvFrame, parseCsvFrame, type LoadInfo, type LoadOptions } from './load';
+import { loadDataFrame } from './source';
 import { dropDuplicates, dropMissingRows, filterFrame, sortFrame, type RowFilter } from './rowSteps';
 import { fitCorrelationFilter, fitKBest, fitVarianceThreshold } from './select';
 import { splitFrameRows, type SplitMethod, type SplitParts } from './splits';
@@ -284,7 +285,7 @@ export function featureMatrix(frame: Frame, features: readonly string[], rows?: 
 }
 
 /**
- * Rebuilds the features from the raw CSV with a saved pipeline: the training-time column types, the row steps
+ * Rebuilds the features from the raw CSV (or Parquet file, by its extension) with a saved pipeline: the training-time column types, the row steps
  * again, then every fitted step with its saved statistics (nothing is refitted).
  * @returns the frame after all steps, and x [n_rows, n_features] in the saved feature order.
  * @throws DataError as loading, and for a category unseen in training under `unseen: error`.
@@ -292,7 +293,7 @@ export function featureMatrix(frame: Frame, features: readonly string[], rows?: 
 export function reapplyPipeline(saved: SavedDataPipeline, csv: { path: string } | { text: string; file: string }): { frame: Frame; x: number[][] } {
   if (saved.format !== 'xai-data-pipeline' || saved.version !== 1) throw new Error(`not a version 1 data pipeline: ${saved.format} ${saved.version}`);
   const load: LoadOptions = { delimiter: saved.load.delimiter, missing: saved.load.missing, types: saved.load.types, dateFormats: saved.load.dateFormats };
-  let { frame } = 'path' in csv ? loadCsvFrame(csv.path, load) : parseCsvFrame(csv.text, csv.file, load);
+  let { frame } = 'path' in csv ? loadDataFrame(csv.path, load) : parseCsvFrame(csv.text, csv.file, load);
   for (const step of saved.rowSteps) frame = runRowStep(frame, step).frame;
   for (const f of saved.fitted) frame = applyFitted(frame, f).frame;
   return { frame, x: featureMatrix(frame, saved.features) };
