@@ -8,7 +8,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { completionsAt, type SpecCompletion } from '../spec/complete';
 import { completionData } from '../spec/specData';
-import { specPathOf } from './specDocuments';
+import { dataCheckPathOf } from './specDocuments';
 
 const KIND: Record<SpecCompletion['kind'], CompletionItemKind> = {
   key: CompletionItemKind.Property, value: CompletionItemKind.EnumMember, column: CompletionItemKind.Field,
@@ -19,7 +19,7 @@ export function specCompletions(documents: TextDocuments<TextDocument>, params: 
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
   const text = doc.getText();
-  const path = specPathOf(params.textDocument.uri);
+  const path = dataCheckPathOf(params.textDocument.uri);
   return completionsAt(text, params.position, path ? completionData(text, path) : {}).map((c, i): CompletionItem => ({
     label: c.label,
     kind: KIND[c.kind],

@@ -8,7 +8,7 @@ import { byPosition, checkSpec, specDataProfile } from '../spec/check';
 import { failedRun, latestRunSync } from '../spec/latestRun';
 import { parseSpec, type ParsedSpec, type Severity, type SpecDiagnostic } from '../spec/parse';
 import { runFeedback, type SpecInlayHint } from '../spec/runFeedback';
-import { specPathOf } from './specDocuments';
+import { dataCheckPathOf } from './specDocuments';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
@@ -35,7 +35,7 @@ export function specDiagnostics(text: string, uri: string): SpecDiagnostic[] {
 /** The diagnostics and the importance inlay hints of a spec's text (see `specDiagnostics`). */
 export function specAnalysis(text: string, uri: string): { diagnostics: SpecDiagnostic[]; hints: SpecInlayHint[] } {
   const parsed = parseSpec(text);
-  const path = specPathOf(uri);
+  const path = dataCheckPathOf(uri);
   if (!path) return { diagnostics: parsed.diagnostics, hints: [] };
   const run = latestRunSync(path);
   const failure = failedRun(path);

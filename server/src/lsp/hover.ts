@@ -8,13 +8,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { keyAt } from '../spec/locate';
 import { schemaAt } from '../spec/schema';
 import { columnHover } from '../spec/specData';
-import { specPathOf } from './specDocuments';
+import { dataCheckPathOf } from './specDocuments';
 
 /** The hover for a position, or null when it is not on a known key. */
 export function specHover(documents: TextDocuments<TextDocument>, params: HoverParams): Hover | null {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
-  const path = specPathOf(params.textDocument.uri);
+  const path = dataCheckPathOf(params.textDocument.uri);
   const column = path ? columnHover(doc.getText(), params.position, path) : undefined;
   if (column) return { contents: { kind: MarkupKind.Markdown, value: column.markdown }, range: column.range };
   const key = keyAt(doc.getText(), params.position);

@@ -8,7 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { specDefinition, specFoldingRanges, specSymbols, type SpecSymbol } from '../spec/outline';
-import { specPathOf } from './specDocuments';
+import { dataCheckPathOf } from './specDocuments';
 
 const KIND: Record<SpecSymbol['kind'], SymbolKind> = {
   section: SymbolKind.Module, step: SymbolKind.Function, key: SymbolKind.Property, item: SymbolKind.EnumMember,
@@ -32,7 +32,7 @@ export function listenOutline(connection: Connection, documents: TextDocuments<T
   });
   connection.onDefinition((p): Location | null => {
     const doc = documents.get(p.textDocument.uri);
-    const path = specPathOf(p.textDocument.uri);
+    const path = dataCheckPathOf(p.textDocument.uri);
     const target = doc && path ? specDefinition(doc.getText(), p.position, path) : undefined;
     return target ? { uri: pathToFileURL(target.path).href, range: target.range } : null;
   });

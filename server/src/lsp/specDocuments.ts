@@ -16,6 +16,25 @@ export function specPathOf(uri: string): string | undefined {
   }
 }
 
+/**
+ * Whether the workspace is trusted (the client says so in `initializationOptions.workspaceTrusted` and with
+ * `xai/workspaceTrust`). Untrusted: the server works on the spec text only; it reads no data or run files.
+ */
+let workspaceTrusted = true;
+export function setWorkspaceTrusted(trusted: boolean): void { workspaceTrusted = trusted; }
+export function isWorkspaceTrusted(): boolean { return workspaceTrusted; }
+
+/** The message for everything an untrusted workspace does not do. */
+export const UNTRUSTED_MESSAGE = 'This workspace is not trusted: XAI Pipelines checks the spec text only and reads no data files, trains nothing and writes nothing. Trust the workspace (Manage Workspace Trust) to train.';
+
+/**
+ * The spec's path for the checks that read files beside it (its data, its runs): `specPathOf`, or undefined in
+ * an untrusted workspace, where those checks are skipped.
+ */
+export function dataCheckPathOf(uri: string): string | undefined {
+  return workspaceTrusted ? specPathOf(uri) : undefined;
+}
+
 /** Whether a URI names a spec file (`*.xai.yaml`), the files that get code lenses. */
 export function isSpecUri(uri: string): boolean {
   return /\.xai\.yaml$/i.test(uri.split(/[?#]/, 1)[0] ?? '');
