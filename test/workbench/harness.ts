@@ -98,6 +98,10 @@ export interface WorkbenchOptions {
   vsix: string;
   /** A name for the artifacts folder of this run (screenshots, logs). */
   name: string;
+  /** Extra user settings (e.g. `xaiPipelines.runOnSave`). */
+  settings?: Record<string, unknown>;
+  /** Workspace Trust on (the folder opens in Restricted Mode unless trusted); default off, as in TESTING.md. */
+  workspaceTrust?: boolean;
 }
 
 /** A running code-server with the extension installed, and a Chromium page on it. */
@@ -137,7 +141,7 @@ export class Workbench {
   private codeServerArgs(): string[] {
     return [
       CODE_SERVER, '--config', join(this.run, 'config.yaml'), '--auth', 'none', '--disable-telemetry',
-      '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', join(this.run, 'ud'),
+      '--disable-update-check', ...(this.options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--user-data-dir', join(this.run, 'ud'),
       '--extensions-dir', join(this.run, 'ext'),
     ];
   }
@@ -173,7 +177,12 @@ export class Workbench {
     const ud = join(this.run, 'ud');
     mkdirSync(join(ud, 'User'), { recursive: true });
     mkdirSync(join(this.run, 'ext'), { recursive: true });
-    writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+    const settings: Record<string, unknown> = { ...USER_SETTINGS, ...this.options.settings };
+    if (this.options.workspaceTrust) {
+      delete settings['security.workspace.trust.enabled'];
+      settings['security.workspace.trust.startupPrompt'] = 'always';
+    }
+    writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
     writeFileSync(join(this.run, 'config.yaml'), 'auth: none\ncert: false\n');
 
     const install = spawnSync(process.execPath, [...this.codeServerArgs(), '--install-extension', this.options.vsix], {

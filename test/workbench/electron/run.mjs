@@ -30,6 +30,8 @@ const spec = readFileSync(specPath, 'utf8');
 writeFileSync(specPath, spec.replace(/^(\s*epochs:\s*)\d+/m, '$160').replace(/^(\s*repeats:\s*)\d+/m, '$15'));
 // One key misspelled, beside the example so that its data path still resolves.
 writeFileSync(join(ws, 'stock-price', 'broken.xai.yaml'), spec.replace(/^model:/m, 'modle:'));
+// A long training for the Cancel scenario.
+writeFileSync(join(ws, 'stock-price', 'long.xai.yaml'), spec.replace(/^(\s*epochs:\s*)\d+/m, '$15000'));
 mkdirSync(join(tmp, 'ud'), { recursive: true });
 
 const vscodeExecutablePath = process.env.VSCODE_EXECUTABLE_PATH || undefined;

@@ -4,6 +4,7 @@
 // the webview's DOM is out of reach from here, so the flowchart is checked as a tab beside the spec and the overlay
 // through the run's report (its importance for every feature).
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 const vscode = require('vscode');
 
@@ -58,6 +59,55 @@ const tests = [
       .flatMap((g) => g.tabs)
       .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('xaiPipelines.flowchart')));
     assert.notEqual(tab.group.viewColumn, editor.viewColumn, 'the flowchart is not beside the spec');
+  }],
+
+  // Issue 8: the same scenarios as test/workbench/commands.test.ts, through the public API.
+  ['New Pipeline on penguins.csv writes a spec without errors that trains', async (ws) => {
+    const spec = await vscode.commands.executeCommand('xaiPipelines.newPipeline', vscode.Uri.file(path.join(ws, 'data', 'penguins.csv')));
+    assert.ok(spec, 'no spec was written');
+    assert.match(fs.readFileSync(spec.fsPath, 'utf8'), /^task: classification$/m);
+    await until('the new spec checked', 60_000, async () => vscode.window.activeTextEditor?.document.uri.fsPath === spec.fsPath);
+    await new Promise((r) => setTimeout(r, 2000));
+    const errors = vscode.languages.getDiagnostics(spec).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(errors.map((d) => d.message), []);
+    const result = await vscode.commands.executeCommand('xaiPipelines.train', spec);
+    assert.ok(result && result.ok, `training failed: ${result && result.message}`);
+  }],
+
+  ['Train and Cancel: a cancelled training keeps no run', async (ws) => {
+    const uri = vscode.Uri.file(path.join(ws, 'stock-price', 'long.xai.yaml'));
+    const running = vscode.commands.executeCommand('xaiPipelines.train', uri);
+    await new Promise((r) => setTimeout(r, 3000));
+    await vscode.commands.executeCommand('xaiPipelines.cancel', uri);
+    const result = await running;
+    assert.ok(result && result.cancelled, `not cancelled: ${JSON.stringify(result && result.message)}`);
+  }],
+
+  ['Explain Model File on the saved run explains it again; Open Latest Run finds it', async (ws) => {
+    const spec = vscode.Uri.file(path.join(ws, 'stock-price', 'stock-price.xai.yaml'));
+    const latest = await vscode.commands.executeCommand('xaiPipelines.openLatestRun', spec);
+    assert.ok(latest && latest.runDir, 'no latest run (the Train scenario runs first)');
+    const result = await vscode.commands.executeCommand('xaiPipelines.explainModelFile', vscode.Uri.file(latest.runDir));
+    assert.ok(result && result.ok, `explain failed: ${result && result.message}`);
+    assert.equal(result.runDir, latest.runDir);
+  }],
+
+  ['Run on Save trains again after an edit', async (ws) => {
+    const uri = vscode.Uri.file(path.join(ws, 'stock-price', 'stock-price.xai.yaml'));
+    const runs = () => fs.readdirSync(path.join(ws, 'stock-price', '.xai', 'runs', 'stock-price')).filter((n) => /^\d{8}-/.test(n)).length;
+    const before = runs();
+    await vscode.workspace.getConfiguration('xaiPipelines').update('runOnSave', true, vscode.ConfigurationTarget.Global);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, new vscode.Position(0, 0), '# edited\n');
+      await vscode.workspace.applyEdit(edit);
+      await doc.save();
+      await until('a new run', 180_000, async () => runs() > before);
+    } finally {
+      await vscode.workspace.getConfiguration('xaiPipelines').update('runOnSave', false, vscode.ConfigurationTarget.Global);
+    }
   }],
 ];
 
