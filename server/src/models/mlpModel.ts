@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { DenseLayerWeights, MlpModel, ModelTask } from './model';
+import type { DenseLayerWeights, DenseMatrix, MlpModel, ModelTask } from './model';
 
 type Rows = readonly (readonly number[])[];
 
@@ -44,6 +44,28 @@ export class MlpFitted implements MlpModel {
   predictSync(x: Rows): number[][] {
     if (x.length === 0) return [];
     return tf.tidy(() => (this.network.predict(this.input(x)) as tf.Tensor).arraySync() as number[][]);
+  }
+
+  async predictDense(x: DenseMatrix): Promise<DenseMatrix> {
+    if (x.cols !== this.nFeatures) throw new Error(`mlp: x has ${x.cols} features per row, expected ${this.nFeatures}`);
+    const k = this.outputs.length;
+    if (x.rows === 0) return { data: new Float64Array(0), rows: 0, cols: k };
+    // The network computes in float32: the same input rounding and the same outputs as `predict`, read flat.
+    let out = new Float64Array(0);
+    tf.tidy(() => { out = Float64Array.from((this.network.predict(tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols])) as tf.Tensor).dataSync()); });
+    return { data: out, rows: x.rows, cols: k };
+  }
+
+  async gradientDense(x: DenseMatrix, output: number): Promise<DenseMatrix> {
+    if (!(Number.isInteger(output) && output >= 0 && output < this.outputs.length)) throw new Error(`mlp: no output ${output}; it has ${this.outputs.length}`);
+    if (x.cols !== this.nFeatures) throw new Error(`mlp: x has ${x.cols} features per row, expected ${this.nFeatures}`);
+    if (x.rows === 0) return { data: new Float64Array(0), rows: 0, cols: x.cols };
+    let g = new Float64Array(0);
+    tf.tidy(() => {
+      const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.slice(this.network.apply(t, { training: false }) as tf.Tensor, [0, output], [-1, 1])));
+      g = Float64Array.from(grad(tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols])).dataSync());
+    });
+    return { data: g, rows: x.rows, cols: x.cols };
   }
 
   async gradient(x: Rows, output: number): Promise<number[][]> {

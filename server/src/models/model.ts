@@ -3,8 +3,12 @@
  * these interfaces, not on a family, except family-specific methods (TreeSHAP, ReLU paths) which take the
  * family's structure below and say so in their names.
  *
- * Matrices are row-major arrays: x is [n_samples, n_features] in MODEL scale (after the fitted preprocessing).
+ * Matrices are row-major: x is [n_samples, n_features] in MODEL scale (after the fitted preprocessing), either as
+ * an array of rows or, on the explainers' hot path, as one contiguous float64 buffer (`DenseMatrix`).
  */
+import type { DenseMatrix } from './denseMatrix';
+
+export type { DenseMatrix } from './denseMatrix';
 
 export type ModelFamily = 'mlp' | 'decision_tree' | 'linear_svm' | 'linear_regression' | 'logistic_regression';
 export type ModelTask = 'regression' | 'classification';
@@ -20,12 +24,21 @@ export interface FittedModel {
   readonly outputs: readonly string[];
   /** x [n_samples, n_features] → [n_samples, n_outputs]; ONE batched call, never per row. */
   predict(x: readonly (readonly number[])[]): Promise<number[][]>;
+  /**
+   * The same predictions on dense matrices: x [n_samples, n_features] → [n_samples, n_outputs], ONE batched call,
+   * bit for bit the numbers `predict` gives. Every family implements it; a model without it (an ad-hoc function
+   * model) is called through `predict` by the explainers.
+   * @throws Error when x.cols is not nFeatures.
+   */
+  predictDense?(x: DenseMatrix): Promise<DenseMatrix>;
 }
 
 /** A model whose outputs are differentiable in its inputs (MLP, linear and logistic models). */
 export interface DifferentiableModel extends FittedModel {
   /** ∂ output[k] / ∂ x for every row: x [n_samples, n_features] → [n_samples, n_features]. */
   gradient(x: readonly (readonly number[])[], output: number): Promise<number[][]>;
+  /** `gradient` on dense matrices: x [n_samples, n_features] → [n_samples, n_features], the same numbers. Optional. */
+  gradientDense?(x: DenseMatrix, output: number): Promise<DenseMatrix>;
 }
 
 /**

@@ -23,6 +23,7 @@
  * feature's sorted index array, and a split partitions those slices stably, so a level costs O(n · n_features)
  * and no sort happens after the first (Mehta, Agrawal & Rissanen 1996, SLIQ).
  */
+import type { DenseMatrix } from './denseMatrix';
 import type { ModelTask, TreeModel, TreeNode, TreeStructure } from './model';
 
 export type TreeCriterion = 'gini' | 'entropy' | 'squared_error';
@@ -383,6 +384,35 @@ export class DecisionTree implements TreeModel {
   predictSync(x: readonly (readonly number[])[]): number[][] {
     x.forEach((row, i) => { if (row.length !== this.nFeatures) throw new Error(`decision tree: row ${i} has ${row.length} values, expected ${this.nFeatures}`); });
     return applyTree(this.tree, x).map((leaf) => [...this.tree.nodes[leaf]!.value]);
+  }
+
+  async predictDense(x: DenseMatrix): Promise<DenseMatrix> { return this.predictDenseSync(x); }
+
+  /**
+   * `predict` on a dense matrix: x [n_samples, n_features] → [n_samples, n_outputs], each row the value of the
+   * leaf it reaches. The nodes are read into flat typed arrays once per call, so the descent touches no objects.
+   * @throws Error when x has another number of columns.
+   */
+  predictDenseSync(x: DenseMatrix): DenseMatrix {
+    const d = this.nFeatures;
+    if (x.cols !== d) throw new Error(`decision tree: x has ${x.cols} features per row, expected ${d}`);
+    const nodes = this.tree.nodes;
+    const K = nodes[0]!.value.length; // every node holds one value per output
+    const feature = Int32Array.from(nodes, (n) => n.feature);
+    const threshold = Float64Array.from(nodes, (n) => n.threshold);
+    const left = Int32Array.from(nodes, (n) => n.left);
+    const right = Int32Array.from(nodes, (n) => n.right);
+    const value = new Float64Array(nodes.length * K);
+    nodes.forEach((n, i) => { for (let k = 0; k < K; k++) value[i * K + k] = n.value[k]!; });
+    const xd = x.data;
+    const out = new Float64Array(x.rows * K);
+    for (let r = 0; r < x.rows; r++) {
+      const o = r * d;
+      let i = 0;
+      while (left[i]! >= 0) i = xd[o + feature[i]!]! <= threshold[i]! ? left[i]! : right[i]!;
+      for (let k = 0; k < K; k++) out[r * K + k] = value[i * K + k]!;
+    }
+    return { data: out, rows: x.rows, cols: K };
   }
 
   /** Depth of the tree (a lone root has depth 0). */
