@@ -2,29 +2,68 @@
  * Plumbing shared by the explainers: row-major matrices, batched model calls that count the rows they predict,
  * and small statistics (mean, sample standard deviation, Student-t quantiles, Spearman's rank correlation).
  */
+import { denseFromRows, denseRowSlice, denseZeros, isDenseMatrix, rowsOfDense, type DenseMatrix } from '../models/denseMatrix';
 import type { FittedModel } from '../models/model';
 
-/** Row-major matrix [n_rows, n_cols]. */
+/** Row-major matrix [n_rows, n_cols] as an array of rows (the explainers' public inputs). */
 export type Matrix = readonly (readonly number[])[];
 
 /** Most rows sent to `predict` in one call; larger requests are split into batches of this size. */
 export const DEFAULT_BATCH_ROWS = 65_536;
 
 /**
+ * One batched predict on a dense matrix: x [n, n_features] → [n, n_outputs]. Through the model's `predictDense`
+ * when it has one (every family), else through `predict` on rows (ad-hoc function models).
+ * @throws Error when the model returns another number of rows.
+ */
+export async function predictDenseOnce(model: FittedModel, x: DenseMatrix): Promise<DenseMatrix> {
+  if (model.predictDense) {
+    const y = await model.predictDense(x);
+    if (y.rows !== x.rows) throw new Error(`the model returned ${y.rows} predictions for ${x.rows} rows`);
+    return y;
+  }
+  const y = await model.predict(rowsOfDense(x));
+  if (y.length !== x.rows) throw new Error(`the model returned ${y.length} predictions for ${x.rows} rows`);
+  return denseFromRows(y, y[0]?.length ?? model.outputs.length, 'the model\'s predictions');
+}
+
+/**
  * A model wrapped so that every call is batched and counted: `evaluations` is the number of rows predicted so
- * far. Rows beyond `batchRows` are split into several calls (never one call per row).
+ * far, `calls` the number of calls made to the model. Rows beyond `batchRows` are split into several calls
+ * (never one call per row); batches of a dense matrix are views of its buffer, not copies.
  */
 export class CountingModel {
   evaluations = 0;
   calls = 0;
   constructor(readonly model: FittedModel, readonly batchRows = DEFAULT_BATCH_ROWS) {}
 
+  /** x dense [n, n_features] → [n, n_outputs]. @throws Error when the model returns the wrong shape. */
+  async predictDense(x: DenseMatrix): Promise<DenseMatrix> {
+    let out: DenseMatrix | undefined;
+    for (let start = 0; start < x.rows; start += this.batchRows) {
+      const end = Math.min(x.rows, start + this.batchRows);
+      const y = await predictDenseOnce(this.model, denseRowSlice(x, start, end));
+      this.calls++;
+      if (start === 0 && end === x.rows) out = y;
+      else {
+        out ??= denseZeros(x.rows, y.cols);
+        if (y.cols !== out.cols) throw new Error(`the model returned ${y.cols} outputs per row, then ${out.cols}`);
+        out.data.set(y.data, start * y.cols);
+      }
+    }
+    this.evaluations += x.rows;
+    return out ?? denseZeros(0, this.model.outputs.length);
+  }
+
   /** x [n, n_features] → [n, n_outputs]. @throws Error when the model returns the wrong shape. */
-  async predict(x: Matrix): Promise<number[][]> {
+  async predict(x: Matrix | DenseMatrix): Promise<number[][]> {
+    if (isDenseMatrix(x)) return rowsOfDense(await this.predictDense(x));
     const out: number[][] = [];
     for (let start = 0; start < x.length; start += this.batchRows) {
       const chunk = x.slice(start, start + this.batchRows);
-      const y = await this.model.predict(chunk);
+      const y = this.model.predictDense
+        ? rowsOfDense(await predictDenseOnce(this.model, denseFromRows(chunk, this.model.nFeatures, 'predict')))
+        : await this.model.predict(chunk);
       this.calls++;
       if (y.length !== chunk.length) throw new Error(`the model returned ${y.length} predictions for ${chunk.length} rows`);
       for (const row of y) out.push(row);
@@ -34,13 +73,19 @@ export class CountingModel {
   }
 
   /** One output column of `predict`: x [n, n_features] → [n]. */
-  async predictOutput(x: Matrix, output: number): Promise<number[]> {
-    const y = await this.predict(x);
-    return y.map((row, i) => {
-      const v = row[output];
-      if (v === undefined) throw new Error(`the model has no output ${output} (row ${i} has ${row.length} outputs)`);
-      return v;
-    });
+  async predictOutput(x: Matrix | DenseMatrix, output: number): Promise<number[]> {
+    return Array.from(await this.predictOutputDense(isDenseMatrix(x) ? x : denseFromRows(x, this.model.nFeatures, 'predict'), output));
+  }
+
+  /** One output column of `predictDense`: x [n, n_features] → [n]. @throws Error when there is no such output. */
+  async predictOutputDense(x: DenseMatrix, output: number): Promise<Float64Array> {
+    const y = await this.predictDense(x);
+    if (x.rows === 0) return new Float64Array(0);
+    if (!(Number.isInteger(output) && output >= 0 && output < y.cols)) throw new Error(`the model has no output ${output} (row 0 has ${y.cols} outputs)`);
+    if (y.cols === 1) return y.data;
+    const col = new Float64Array(y.rows);
+    for (let i = 0; i < y.rows; i++) col[i] = y.data[i * y.cols + output]!;
+    return col;
   }
 }
 
@@ -58,10 +103,11 @@ export function functionModel(f: (x: Matrix) => number[] | Promise<number[]>, nF
 /** Checks that x is a non-empty [n, nFeatures] matrix of finite numbers. @throws Error naming the row and column. */
 export function checkMatrix(x: Matrix, nFeatures: number, what: string): void {
   if (x.length === 0) throw new Error(`${what}: needs at least one row`);
-  x.forEach((row, i) => {
+  for (let i = 0; i < x.length; i++) {
+    const row = x[i]!;
     if (row.length !== nFeatures) throw new Error(`${what}: row ${i} has ${row.length} values, expected ${nFeatures} features`);
-    row.forEach((v, j) => { if (!Number.isFinite(v)) throw new Error(`${what}: row ${i}, column ${j} is ${v}, not a finite number`); });
-  });
+    for (let j = 0; j < nFeatures; j++) { const v = row[j]!; if (!Number.isFinite(v)) throw new Error(`${what}: row ${i}, column ${j} is ${v}, not a finite number`); }
+  }
 }
 
 export function mean(v: readonly number[]): number {

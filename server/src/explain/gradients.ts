@@ -5,8 +5,10 @@
  *   the completeness gap |Σ IG − (f(x) − f(x′))| reported;
  * - gradient × input (Shrikumar et al. 2016; Ancona et al. 2018): xᵢ · ∂f/∂xᵢ(x);
  * - saliency (Simonyan, Vedaldi & Zisserman 2014): |∂f/∂xᵢ(x)|.
- * Every path point of every sample goes to `gradient` in one batched call (split only beyond `batchRows`).
+ * Every path point of every sample goes to the model's gradient in one batched call on a dense buffer (split only
+ * beyond `batchRows`).
  */
+import { denseFromRows, denseRowSlice, denseZeros, rowsOfDense, type DenseMatrix } from '../models/denseMatrix';
 import type { DifferentiableModel } from '../models/model';
 import { checkMatrix, CountingModel, columnMeans, DEFAULT_BATCH_ROWS, type Matrix } from './common';
 import { featureNames, type AttributionResult } from './types';
@@ -44,13 +46,24 @@ export function quadratureRule(kind: Quadrature, steps: number): { nodes: number
   return { nodes, weights };
 }
 
-async function gradientBatched(model: DifferentiableModel, rows: number[][], output: number, batchRows: number): Promise<number[][]> {
-  const out: number[][] = [];
-  for (let s = 0; s < rows.length; s += batchRows) {
-    const chunk = rows.slice(s, s + batchRows);
-    const g = await model.gradient(chunk, output);
-    if (g.length !== chunk.length) throw new Error(`the model returned ${g.length} gradients for ${chunk.length} rows`);
-    for (const row of g) out.push(row);
+/**
+ * ∂ output / ∂ x of dense rows [n, n_features] → [n, n_features], in calls of at most `batchRows` rows (views of
+ * the buffer): the model's `gradientDense` when it has one, else `gradient` on rows.
+ */
+async function gradientBatched(model: DifferentiableModel, rows: DenseMatrix, output: number, batchRows: number): Promise<DenseMatrix> {
+  const out = denseZeros(rows.rows, rows.cols);
+  for (let s = 0; s < rows.rows; s += batchRows) {
+    const chunk = denseRowSlice(rows, s, Math.min(rows.rows, s + batchRows));
+    let g: DenseMatrix;
+    if (model.gradientDense) g = await model.gradientDense(chunk, output);
+    else {
+      const r = await model.gradient(rowsOfDense(chunk), output);
+      if (r.length !== chunk.rows) throw new Error(`the model returned ${r.length} gradients for ${chunk.rows} rows`);
+      g = denseFromRows(r, chunk.cols, 'the model\'s gradients');
+    }
+    if (g.rows !== chunk.rows) throw new Error(`the model returned ${g.rows} gradients for ${chunk.rows} rows`);
+    if (g.cols !== chunk.cols) throw new Error(`the model returned gradients of ${g.cols} values for ${chunk.cols} features`);
+    out.data.set(g.data, s * rows.cols);
   }
   return out;
 }
@@ -98,15 +111,17 @@ export async function integratedGradients(model: DifferentiableModel, x: Matrix,
   const steps = options.steps ?? 50;
   const { nodes, weights } = quadratureRule(quad, steps);
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
-  const rows: number[][] = [];
-  for (const xi of x) for (const a of nodes) rows.push(xi.map((v, j) => base[j]! + a * (v - base[j]!)));
-  const grads = await gradientBatched(model, rows, k, batchRows);
+  // Every quadrature point of every sample's straight path as one row of a dense batch.
+  const P = nodes.length;
+  const rows = denseZeros(x.length * P, d);
+  x.forEach((xi, i) => nodes.forEach((a, p) => { const o = (i * P + p) * d; for (let j = 0; j < d; j++) rows.data[o + j] = base[j]! + a * (xi[j]! - base[j]!); }));
+  const grads = (await gradientBatched(model, rows, k, batchRows)).data;
   const counter = new CountingModel(model, batchRows);
   const f = await counter.predictOutput([base, ...x], k);
   const fBase = f[0]!;
   const values = x.map((xi, i) => xi.map((v, j) => {
     let s = 0;
-    for (let p = 0; p < nodes.length; p++) s += weights[p]! * grads[i * nodes.length + p]![j]!;
+    for (let p = 0; p < P; p++) s += weights[p]! * grads[(i * P + p) * d + j]!;
     return (v - base[j]!) * s;
   }));
   const predictions = f.slice(1);
@@ -114,7 +129,7 @@ export async function integratedGradients(model: DifferentiableModel, x: Matrix,
   const relativeGaps = gaps.map((g, i) => { const diff = Math.abs(predictions[i]! - fBase); return diff < 1e-12 ? 0 : g / diff; });
   return {
     method: 'integrated_gradients', output: k, outputName: model.outputs[k] ?? `output${k}`, features: featureNames(options.features, d),
-    values, baseValues: x.map(() => fBase), predictions, gaps, relativeGaps, evaluations: rows.length + counter.evaluations,
+    values, baseValues: x.map(() => fBase), predictions, gaps, relativeGaps, evaluations: rows.rows + counter.evaluations,
     details: {
       quadrature: quad, points: nodes.length, baseline: typeof options.baseline === 'string' ? options.baseline : options.baseline ? 'given' : 'zero',
       // The run's completeness gap: Σ|gap| / Σ|f(x) − f(x′)|; one sample's can be larger where the straight path
@@ -132,18 +147,19 @@ export interface GradientOptions { output?: number; features?: readonly string[]
  * from (x row, gradient row) by `combine`. Shared by gradient × input and saliency, which differ only there.
  */
 async function localGradientAttribution(
-  method: 'gradient_x_input' | 'saliency', combine: (row: readonly number[], gradient: readonly number[]) => number[],
+  method: 'gradient_x_input' | 'saliency', combine: (row: readonly number[], gradient: Float64Array) => number[],
   model: DifferentiableModel, x: Matrix, options: GradientOptions,
 ): Promise<AttributionResult> {
   const d = model.nFeatures;
   checkMatrix(x, d, method === 'saliency' ? 'saliency' : 'gradient × input');
   const k = options.output ?? 0;
-  const g = await gradientBatched(model, x.map((r) => [...r]), k, options.batchRows ?? DEFAULT_BATCH_ROWS);
+  const dense = denseFromRows(x, d, method);
+  const g = await gradientBatched(model, dense, k, options.batchRows ?? DEFAULT_BATCH_ROWS);
   const counter = new CountingModel(model, options.batchRows);
-  const predictions = await counter.predictOutput(x, k);
+  const predictions = Array.from(await counter.predictOutputDense(dense, k));
   return {
     method, output: k, outputName: model.outputs[k] ?? `output${k}`, features: featureNames(options.features, d),
-    values: x.map((row, i) => combine(row, g[i]!)), baseValues: x.map(() => 0), predictions,
+    values: x.map((row, i) => combine(row, g.data.subarray(i * d, (i + 1) * d))), baseValues: x.map(() => 0), predictions,
     evaluations: x.length + counter.evaluations, details: {},
   };
 }
@@ -161,5 +177,5 @@ export function gradientTimesInput(model: DifferentiableModel, x: Matrix, option
  * @returns values [n_samples, n_features] ≥ 0; evaluations = n gradient rows + n predicted rows.
  */
 export function saliency(model: DifferentiableModel, x: Matrix, options: GradientOptions = {}): Promise<AttributionResult> {
-  return localGradientAttribution('saliency', (_row, g) => g.map(Math.abs), model, x, options);
+  return localGradientAttribution('saliency', (_row, g) => Array.from(g, (v) => Math.abs(v)), model, x, options);
 }

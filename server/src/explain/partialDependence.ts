@@ -2,8 +2,9 @@
  * Partial dependence (Friedman 2001, "Greedy Function Approximation: A Gradient Boosting Machine", §8.2) and
  * individual conditional expectation curves (Goldstein et al. 2015, "Peeking Inside the Black Box"): for a
  * feature j and grid values v, ICEᵢ(v) = f(xᵢ with xⱼ := v) and PD(v) = mean over i of ICEᵢ(v). All grid values
- * of one feature for all rows go to `predict` in one batch (n_samples · grid rows).
+ * of one feature for all rows go to the model in one dense batch (n_samples · grid rows).
  */
+import { denseZeros } from '../models/denseMatrix';
 import type { FittedModel } from '../models/model';
 import { checkMatrix, CountingModel, quantile, type Matrix } from './common';
 import { featureNames } from './types';
@@ -71,10 +72,19 @@ export async function partialDependence(model: FittedModel, x: Matrix, options: 
   const curves: PartialDependenceCurve[] = [];
   for (const j of wanted) {
     const grid = gridOf(x.map((r) => r[j]!), size, p);
-    const rows: number[][] = [];
-    for (const row of x) for (const v of grid) { const r = [...row]; r[j] = v; rows.push(r); }
-    const f = await counter.predictOutput(rows, k);
-    const ice = x.map((_, i) => f.slice(i * grid.length, (i + 1) * grid.length));
+    // Every (row, grid value) pair as one row of a dense [n_samples · n_grid, n_features] batch.
+    const g = grid.length;
+    const batch = denseZeros(x.length * g, d);
+    const bd = batch.data;
+    x.forEach((row, i) => {
+      for (let q = 0; q < g; q++) {
+        const o = (i * g + q) * d;
+        for (let c = 0; c < d; c++) bd[o + c] = row[c]!;
+        bd[o + j] = grid[q]!;
+      }
+    });
+    const f = await counter.predictOutputDense(batch, k);
+    const ice = x.map((_, i) => Array.from(f.subarray(i * g, (i + 1) * g)));
     const average = grid.map((_, g) => ice.reduce((s, c) => s + c[g]!, 0) / x.length);
     const curve: PartialDependenceCurve = { feature: names[j]!, index: j, grid, average, range: Math.max(...average) - Math.min(...average) };
     if (options.ice ?? true) curve.ice = ice;

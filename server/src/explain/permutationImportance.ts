@@ -10,8 +10,9 @@
  */
 import type { FeatureImportance, PermutationImportanceResult } from '../../../protocol/protocol';
 import { seededRandom } from '../data/random';
+import { denseFromRows, denseRowSlice, denseZeros, rowsOfDense, type DenseMatrix } from '../models/denseMatrix';
 import type { FittedModel } from '../models/model';
-import { mean, sampleStd, studentTQuantile } from './common';
+import { mean, predictDenseOnce, sampleStd, studentTQuantile } from './common';
 import { scorerOf, type ScorerName } from './scorers';
 
 /**
@@ -69,9 +70,11 @@ function populationStd(values: readonly number[]): number {
   return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / values.length);
 }
 
-function asMatrix(out: number[] | number[][]): number[][] {
-  if (out.length === 0 || Array.isArray(out[0])) return out as number[][];
-  return (out as number[]).map((v) => [v]);
+/** A predict function's output ([n] or [n, n_outputs]) as a dense [n, n_outputs] matrix. */
+function denseOutput(out: number[] | number[][], rows: number): DenseMatrix {
+  if (out.length !== rows) throw new Error(`the model returned ${out.length} predictions for ${rows} rows`);
+  if (out.length === 0 || Array.isArray(out[0])) return denseFromRows(out as number[][], (out[0] as number[] | undefined)?.length ?? 1, 'the model\'s predictions');
+  return { data: Float64Array.from(out as number[]), rows, cols: 1 };
 }
 
 function groupsOf(options: PermutationImportanceOptions): { name: string; columns: number[]; names: string[] }[] {
@@ -116,27 +119,27 @@ export async function permutationImportance(
   const sign = scorer.greaterIsBetter ? -1 : 1;
   const groups = groupsOf(options);
   const random = seededRandom(options.seed);
-  const predict = typeof model === 'function' ? model : (rows: number[][]) => model.predict(rows);
-
-  const call = async (rows: number[][]): Promise<number[][]> => {
-    const out = asMatrix(await predict(rows));
-    if (out.length !== rows.length) throw new Error(`the model returned ${out.length} predictions for ${rows.length} rows`);
-    return out;
-  };
-  const baselineScore = scorer.score(y, await call(x.map((row) => [...row])));
+  // Every call goes through a dense [rows, n_features] buffer: a FittedModel gets it as is (`predictDense`), a
+  // predict function gets it as rows.
+  const call = typeof model === 'function'
+    ? async (m: DenseMatrix): Promise<DenseMatrix> => denseOutput(await model(rowsOfDense(m)), m.rows)
+    : (m: DenseMatrix): Promise<DenseMatrix> => predictDenseOnce(model, m);
+  const xDense = denseFromRows(x, nFeatures, 'permutation importance');
+  const baselineScore = scorer.scoreDense(y, await call(xDense));
   let evaluations = n;
   const t = studentTQuantile(0.5 + level / 2, options.repeats - 1);
 
   // Permutations are stacked into predict calls of at most `batchRows` rows (all repeats of a group at once when
-  // they fit, else whole repeats per call), in one buffer of row copies reused for every group: only the group's
-  // columns are overwritten with permuted values and restored afterwards. Keeping calls moderate matters for
-  // models that allocate per row, where very large batches survive into the old generation of the heap.
+  // they fit, else whole repeats per call), in one contiguous buffer of x copies reused for every group: only the
+  // group's columns are overwritten with permuted values and restored afterwards.
   const perCall = Math.max(1, Math.min(options.repeats, Math.floor((options.batchRows ?? 16_384) / n)));
   const perm = new Int32Array(n);
+  const d = nFeatures;
   // Each column as one contiguous array: permuted reads hit 8·n bytes instead of n scattered rows.
-  const columns = Array.from({ length: nFeatures }, (_, j) => Float64Array.from(x, (row) => row[j]!));
-  const buffer: number[][] = [];
-  for (let r = 0; r < perCall; r++) for (let i = 0; i < n; i++) buffer.push([...x[i]!]);
+  const columns = Array.from({ length: d }, (_, j) => { const c = new Float64Array(n); for (let i = 0; i < n; i++) c[i] = xDense.data[i * d + j]!; return c; });
+  const buffer = denseZeros(perCall * n, d);
+  for (let r = 0; r < perCall; r++) buffer.data.set(xDense.data, r * n * d);
+  const buf = buffer.data;
   const features: FeatureImportance[] = [];
   for (const group of groups) {
     const values: number[] = [];
@@ -146,17 +149,17 @@ export async function permutationImportance(
         shuffle(perm, random);
         for (const j of group.columns) {
           const column = columns[j]!;
-          for (let i = 0; i < n; i++) buffer[r * n + i]![j] = column[perm[i]!]!;
+          for (let i = 0, o = r * n * d + j; i < n; i++, o += d) buf[o] = column[perm[i]!]!;
         }
       }
-      const rows = count === perCall ? buffer : buffer.slice(0, count * n);
+      const rows = count === perCall ? buffer : denseRowSlice(buffer, 0, count * n);
       const predictions = await call(rows);
-      evaluations += rows.length;
-      for (let r = 0; r < count; r++) values.push(sign * (scorer.score(y, predictions.slice(r * n, (r + 1) * n)) - baselineScore));
+      evaluations += rows.rows;
+      for (let r = 0; r < count; r++) values.push(sign * (scorer.scoreDense(y, denseRowSlice(predictions, r * n, (r + 1) * n)) - baselineScore));
     }
     for (const j of group.columns) {
       const column = columns[j]!;
-      for (let r = 0; r < perCall; r++) for (let i = 0; i < n; i++) buffer[r * n + i]![j] = column[i]!;
+      for (let r = 0; r < perCall; r++) for (let i = 0, o = r * n * d + j; i < n; i++, o += d) buf[o] = column[i]!;
     }
     const m = mean(values);
     const half = t * sampleStd(values) / Math.sqrt(values.length);

@@ -10,6 +10,7 @@
  * makes them independent by construction), and the result says how correlated the real columns are.
  */
 import { seededRandom } from '../data/random';
+import { denseZeros } from '../models/denseMatrix';
 import type { FittedModel } from '../models/model';
 import { checkMatrix, CountingModel, pearson, quantile, type Matrix } from './common';
 import { featureNames } from './types';
@@ -140,14 +141,23 @@ export async function sobolIndices(model: FittedModel, options: SobolOptions): P
   const u = unitSamples(n, 2 * d, sampler, seed);
   const A = u.map((row) => row.slice(0, d).map((v, j) => toValue(j, v)));
   const B = u.map((row) => row.slice(d).map((v, j) => toValue(j, v)));
-  const stacked: number[][] = [...A, ...B];
-  for (let i = 0; i < d; i++) for (let r = 0; r < n; r++) { const row = [...A[r]!]; row[i] = B[r]![i]!; stacked.push(row); }
+  // A, B and every A_B^(i), stacked in one dense [(d + 2)·N, d] batch.
+  const stacked = denseZeros((d + 2) * n, d);
+  const sd = stacked.data;
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) { sd[r * d + j] = A[r]![j]!; sd[(n + r) * d + j] = B[r]![j]!; }
+  for (let i = 0; i < d; i++) {
+    for (let r = 0; r < n; r++) {
+      const o = ((2 + i) * n + r) * d;
+      for (let j = 0; j < d; j++) sd[o + j] = A[r]![j]!;
+      sd[o + i] = B[r]![i]!;
+    }
+  }
   const counter = new CountingModel(model, options.batchRows);
   const k = options.output ?? 0;
-  const f = await counter.predictOutput(stacked, k);
-  const fA = f.slice(0, n);
-  const fB = f.slice(n, 2 * n);
-  const fAB = Array.from({ length: d }, (_, i) => f.slice((2 + i) * n, (3 + i) * n));
+  const f = await counter.predictOutputDense(stacked, k);
+  const fA = Array.from(f.subarray(0, n));
+  const fB = Array.from(f.subarray(n, 2 * n));
+  const fAB = Array.from({ length: d }, (_, i) => Array.from(f.subarray((2 + i) * n, (3 + i) * n)));
   const all = Array.from({ length: n }, (_, r) => r);
   const point = estimate(fA, fB, fAB, all);
   const mean = (fA.reduce((s, v) => s + v, 0) + fB.reduce((s, v) => s + v, 0)) / (2 * n);

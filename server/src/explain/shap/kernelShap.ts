@@ -5,9 +5,11 @@
  * Σφ = f(x) − E[f], which is imposed exactly by eliminating the last feature. With all 2^M − 2 proper coalitions
  * the fit is the exact Shapley value of v; beyond the budget the coalitions are sampled with probability ∝ π
  * (sizes by kernel mass, each paired with its complement), the estimator of the paper.
- * Model-agnostic: every coalition × background row of a batch of samples goes to `predict` in one call.
+ * Model-agnostic: every coalition × background row of a batch of samples goes to the model in one call, as one
+ * dense [rows, n_features] buffer.
  */
 import { seededRandom } from '../../data/random';
+import { denseZeros } from '../../models/denseMatrix';
 import type { FittedModel } from '../../models/model';
 import type { Background } from '../background';
 import { checkMatrix, CountingModel, type Matrix } from '../common';
@@ -101,12 +103,17 @@ export async function kernelShap(model: FittedModel, x: Matrix, options: KernelS
 
   // Samples per predict call, so that a call stays near batchRows rows.
   const perChunk = Math.max(1, Math.floor((options.batchRows ?? 65_536) / Math.max(1, nz * nb)));
+  // The regression's design row of each coalition (the same for every sample): X_j = z_j − z_M.
+  const p = m - 1;
+  const design = coal.masks.map((mask) => { const zM = mask[m - 1] ? 1 : 0; return { zM, row: mask.slice(0, p).map((on) => (on ? 1 : 0) - zM) }; });
   const values: number[][] = [];
   for (let start = 0; start < x.length; start += perChunk) {
     const chunk = x.slice(start, start + perChunk);
-    const rows: number[][] = [];
-    for (const xi of chunk) for (const mask of coal.masks) for (const b of bg.rows) rows.push(mask.map((on, j) => (on ? xi[j]! : b[j]!)));
-    const f = nz > 0 ? await counter.predictOutput(rows, k) : [];
+    // Every (sample, coalition, background row) as one row of a dense batch: x_S from the sample, the rest from b.
+    const batch = denseZeros(nz > 0 ? chunk.length * nz * nb : 0, m);
+    let o = 0;
+    for (const xi of chunk) for (const mask of coal.masks) for (const b of bg.rows) for (let j = 0; j < m; j++) batch.data[o++] = mask[j] ? xi[j]! : b[j]!;
+    const f = nz > 0 ? await counter.predictOutputDense(batch, k) : new Float64Array(0);
     chunk.forEach((_, c) => {
       const i = start + c;
       const delta = fx[i]! - base;
@@ -118,12 +125,9 @@ export async function kernelShap(model: FittedModel, x: Matrix, options: KernelS
         return s;
       });
       // Eliminate φ_M = delta − Σ_{j<M} φ_j: regress y = v − base − z_M·delta on X_j = z_j − z_M.
-      const p = m - 1;
       const xtx = Array.from({ length: p }, () => new Array<number>(p).fill(0));
       const xty = new Array<number>(p).fill(0);
-      coal.masks.forEach((mask, z) => {
-        const zM = mask[m - 1] ? 1 : 0;
-        const row = mask.slice(0, p).map((on) => (on ? 1 : 0) - zM);
+      design.forEach(({ zM, row }, z) => {
         const y = v[z]! - base - zM * delta;
         const w = coal.weights[z]!;
         for (let a = 0; a < p; a++) {
