@@ -1,8 +1,8 @@
 /**
  * The `xai/train`, `xai/explain` and `xai/cancel` requests: one worker job per spec at a time, later ones queued
  * behind it (progress says "queued behind …"); jobs of different specs run alongside, each in its own worker
- * process (a training worker peaks near 200 MB here, so two or three at once fit a developer machine, and each is
- * capped by `xaiPipelines.worker.memoryLimitMb`). Progress goes out as work-done progress (the client's token, or
+ * process (a training worker of the stock example peaks at about 100 MB resident here, test/lsp/queue.test.ts
+ * prints it, so a few at once fit a developer machine; each heap is capped by `xaiPipelines.worker.memoryLimitMb`). Progress goes out as work-done progress (the client's token, or
  * one the server creates) with the time left; cancelling it kills the worker or drops the queued job. Each job's
  * log goes to the output channel, its end to an `xai/runFinished` notification. A crashed, hung or out-of-memory
  * worker is reported and the server keeps serving.
@@ -21,7 +21,7 @@ import { loadSpecFile } from '../spec/check';
 import { runJob } from '../worker/client';
 import type { BackendChoice } from '../worker/jobs';
 import type { WorkerJob, WorkerProgress } from '../worker/jobs';
-import { specPathOf } from './specDocuments';
+import { isWorkspaceTrusted, specPathOf, UNTRUSTED_MESSAGE } from './specDocuments';
 
 type JobKind = WorkerJob['kind'];
 
@@ -183,6 +183,7 @@ export class RunService {
   async run(kind: JobKind, params: RunParams, token?: CancellationToken): Promise<RunResult> {
     const specPath = specPathOf(params.uri);
     if (!specPath) return { ok: false, message: `Cannot ${kind} ${params.uri}: save the spec as a file first.` };
+    if (!isWorkspaceTrusted()) return { ok: false, message: UNTRUSTED_MESSAGE };
     const job = newJob(kind, specPath);
     const queue = this.queues.get(specPath) ?? [];
     this.queues.set(specPath, queue);

@@ -10,6 +10,7 @@ import { DataError } from '../data/errors';
 import { explainLatestRun } from '../pipeline/explainRun';
 import { runPipeline } from '../pipeline/runPipeline';
 import { SpecError } from '../pipeline/specInput';
+import { explainModelJob } from '../pipeline/savedModelExplain';
 import { selectBackend } from './backend';
 import { HEARTBEAT_MS, type WorkerJob, type WorkerProgress } from './jobs';
 import { isJobMessage, type WorkerMessage } from './messages';
@@ -35,10 +36,12 @@ async function runJobHere(job: WorkerJob): Promise<RunResult> {
     const backend = await selectBackend(job.backend ?? 'auto', log);
     const specPath = resolve(job.specPath);
     const onProgress = (p: WorkerProgress): void => {
-      const sent = send({ type: 'progress', progress: p });
-      if (hangRequested(specPath, p.epoch)) void sent.then(hangForever);
+      void send({ type: 'progress', progress: p });
+      // Right here, as a stuck computation would (a short IPC message is written synchronously by libuv).
+      if (hangRequested(specPath, p.epoch)) hangForever();
     };
     const runsRoot = job.runsRoot === undefined ? undefined : resolve(job.runsRoot);
+    if (job.kind === 'explainModel') return await explainModelJob(specPath, resolve(job.dataPath ?? ''), job.target);
     const r = job.kind === 'explain'
       ? await explainLatestRun(specPath, { runsRoot, onProgress, maxExplainRows: job.maxExplainRows })
       : await runPipeline(specPath, { backend, runsRoot, onProgress, maxExplainRows: job.maxExplainRows });
