@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CodeActionRequest, DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType, type CodeAction, type Diagnostic,
+  CodeActionRequest, CompletionRequest, DiagnosticSeverity, DidChangeWatchedFilesNotification, FileChangeType, type CodeAction, type CompletionItem, type Diagnostic,
 } from 'vscode-languageserver-protocol';
 import { SPEC_V1 } from '../unit/spec/fixture';
 import { buildServer, fileUri, TestClient } from './lspClient';
@@ -76,6 +76,32 @@ describe('data-aware checks over stdio', () => {
     // The did-you-mean is the preferred quick fix, and applying it is an exact edit.
     const actions = await actionsFor(uri, ds[0]!);
     expect(actions.map((a) => [a.title, a.isPreferred, a.edit])).toEqual([["Change to 'symbol'", true, { changes: { [uri]: [{ range: r.filter, newText: 'symbol' }] } }]]);
+  });
+
+  it('names lag features from the horizon (price_lag3… for horizon 3): checks, completion and the row count follow the engine', async () => {
+    const text = variants([
+      ['      count: 10', '      count: 10\n      horizon: 3'],
+      ['  target: price\n', '  target: price\n  features: [price_lag3, price_lag12, price_lag1]\n'],
+    ]);
+    const lag1 = tokenRange(text, 'features:', 'price_lag1]');
+    const at = { ...lag1, end: { line: lag1.end.line, character: lag1.end.character - 1 } };
+    expect(await openAndDiagnose(client, ws.specUri('horizon', text), text)).toEqual([
+      err(at, 'unknown-column', `No column 'price_lag1' (feature) in stocks.csv; did you mean 'price_lag3', 'price_lag4', 'price_lag5'? ${COLUMNS}; made by steps: price_lag3…price_lag12.`,
+        { fixes: [change(at, 'price_lag3'), change(at, 'price_lag4'), change(at, 'price_lag5')] }),
+    ]);
+    const list = variants([['      count: 10', '      count: 2\n      horizon: 3'], ['  target: price\n', '  target: price\n  features:\n    - \n']]);
+    const line = list.split('\n').indexOf('    - ');
+    const listUri = ws.specUri('horizonList', list);
+    await openAndDiagnose(client, listUri, list);
+    const items = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: listUri }, position: { line, character: 6 } });
+    expect(((items ?? []) as CompletionItem[]).map((i) => i.label)).toEqual(['symbol', 'date', 'price_lag3', 'price_lag4']);
+    // The farthest lag decides: 120 lags from horizon 5 reach 124 rows back, and MSFT has 123 rows.
+    const far = variant('count: 10', 'count: 120\n      horizon: 5');
+    expect(await openAndDiagnose(client, ws.specUri('horizonFar', far), far)).toEqual([
+      err(tokenRange(far, 'count: 120', '120'), 'lags-exceed-rows', '120 lags from horizon 5 (up to price_lag124) need more than 124 rows, but the filter keeps 123: no row keeps a full history.'),
+    ]);
+    const fits = variant('count: 10', 'count: 118\n      horizon: 5'); // up to price_lag122: one row keeps its history
+    expect(withCode(await openAndDiagnose(client, ws.specUri('horizonFits', fits), fits), 'lags-exceed-rows')).toEqual([]);
   });
 
   it('flags the target used as a feature (leakage) and a feature listed twice, with fixes that remove them', async () => {

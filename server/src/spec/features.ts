@@ -9,12 +9,27 @@ export function lagFeatureName(column: string, k: number): string {
   return `${column}_lag${k}`;
 }
 
-/** Names of the columns that the spec's feature steps add, in order (lag 1 first). */
+/**
+ * The shifts of a lag step, as the engine makes them (data/frame/windows.ts): h … h + count − 1 rows back for a
+ * forecast horizon h (default 1; a value that is not a positive integer counts as 1, the schema reports it).
+ * `count` is capped at `max` (editor checks on half-typed specs).
+ */
+export function lagShifts(count: number, horizon?: unknown, max = Infinity): number[] {
+  const h = lagHorizon(horizon);
+  return Array.from({ length: Math.max(0, Math.min(count, max)) }, (_, k) => h + k);
+}
+
+/** A lag step's horizon: its nearest shift (1 unless a positive integer is given). */
+export function lagHorizon(horizon: unknown): number {
+  return typeof horizon === 'number' && Number.isInteger(horizon) && horizon >= 1 ? horizon : 1;
+}
+
+/** Names of the columns that the spec's feature steps add, in order (the nearest lag first: `<c>_lag<h>`). */
 export function generatedFeatureNames(steps: readonly PreprocessingStep[] | undefined): string[] {
   const names: string[] = [];
   for (const step of steps ?? []) {
     if ('lags' in step && step.lags && typeof step.lags.column === 'string' && Number.isInteger(step.lags.count)) {
-      for (let k = 1; k <= step.lags.count; k++) names.push(lagFeatureName(step.lags.column, k));
+      for (const s of lagShifts(step.lags.count, step.lags.horizon)) names.push(lagFeatureName(step.lags.column, s));
     }
   }
   return names;

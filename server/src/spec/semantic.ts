@@ -14,7 +14,7 @@
 import { basename } from 'node:path';
 import { columnOf, type DataProfile } from './dataProfile';
 import { explainerFits, modelFitsTask } from './compat';
-import { lagFeatureName } from './features';
+import { lagFeatureName, lagHorizon, lagShifts } from './features';
 import type { ParsedSpec, SpecDiagnostic, SpecFix } from './parse';
 import type { SpecPath } from './ranges';
 import { editDistance } from './suggest';
@@ -128,7 +128,7 @@ export function generatedNames(steps: unknown[]): string[] {
       const periods = num(body.periods) ?? 1;
       const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
       if (kind === 'lags' && count !== undefined && Number.isInteger(count) && count >= 1) {
-        for (let k = 1; k <= Math.min(count, 1000); k++) names.push(lagFeatureName(column, k));
+        for (const s of lagShifts(count, body.horizon, 1000)) names.push(lagFeatureName(column, s));
       } else if (kind === 'rolling' && num(body.window) !== undefined) {
         for (const stat of list(body.stats)) names.push(`${column}_rolling${num(body.window)}_${stat}`);
       } else if (kind === 'diff') names.push(`${column}_diff${periods}`);
@@ -201,7 +201,9 @@ function lagRanges(steps: unknown[]): string {
     const column = str(lags?.column);
     const count = num(lags?.count);
     if (column === undefined || count === undefined || !Number.isInteger(count) || count < 1) continue;
-    parts.push(count === 1 ? lagFeatureName(column, 1) : `${lagFeatureName(column, 1)}…${lagFeatureName(column, count)}`);
+    const first = lagHorizon(lags!.horizon);
+    const last = first + count - 1;
+    parts.push(count === 1 ? lagFeatureName(column, first) : `${lagFeatureName(column, first)}…${lagFeatureName(column, last)}`);
   }
   const lagNames = new Set(parts.length ? generatedNames(steps.filter((s) => isMapValue(s) && 'lags' in s)) : []);
   const others = generatedNames(steps).filter((n) => !lagNames.has(n));
@@ -262,18 +264,21 @@ function checkRows(raw: Raw, data: Raw, steps: unknown[], profile: DataProfile, 
     const g = groupBy !== undefined ? profile.columns.findIndex((c) => c.name === groupBy) : -1;
     // An unknown column is reported as such; counting rows for it would only add noise.
     if ((groupBy !== undefined && g < 0) || !profile.columns.some((c) => c.name === lags.column)) return;
+    // The farthest lag (horizon + count − 1 rows back) decides which rows keep a full history.
+    const need = lagHorizon(lags.horizon) + count - 1;
     const seen = new Map<string, number>();
     const kept: number[] = [];
     for (const r of rows) {
       const key = g >= 0 ? profile.cells[r]![g]! : '';
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);
-      if (n >= count) kept.push(r);
+      if (n >= need) kept.push(r);
     }
     if (!kept.length && rows.length) {
       const per = g >= 0 ? ` per '${groupBy}' group (the largest has ${Math.max(...seen.values())})` : '';
+      const what = need === count ? `${count} lags` : `${count} lags from horizon ${need - count + 1} (up to ${lagFeatureName(str(lags.column)!, need)})`;
       add(['preprocessing', i, 'lags', 'count'], 'error', 'lags-exceed-rows',
-        `${count} lags need more than ${count} rows${per}, but ${rows.length !== afterFilter ? 'earlier lags leave' : afterFilter === profile.rows ? 'the data has' : 'the filter keeps'} ${rows.length}: no row keeps a full history.`);
+        `${what} need more than ${need} rows${per}, but ${rows.length !== afterFilter ? 'earlier lags leave' : afterFilter === profile.rows ? 'the data has' : 'the filter keeps'} ${rows.length}: no row keeps a full history.`);
       return;
     }
     rows = kept;
