@@ -85,6 +85,32 @@ export function checkWeightsManifest(json: unknown, dir: string, where: string, 
   return { groups: manifest as ManifestGroup[], files, bytes };
 }
 
+/** Config fields whose integers size a layer's weights (Dense units, conv filters and kernels, input shapes). */
+const SIZE_FIELDS = new Set(['units', 'filters', 'kernel_size', 'batch_input_shape', 'input_dim', 'output_dim', 'batch_shape']);
+
+/**
+ * Bounds the weights the topology would make TensorFlow.js allocate while it builds the layers, before the
+ * manifest's weights replace them: every layer's kernel is at most (largest size in the model)² elements, so the
+ * largest size squared, times 4 bytes, must fit `maxBytes`. A crafted `units: 1e9` is refused here instead of
+ * exhausting memory inside tfjs.
+ * @throws Error naming the field when a size is not a non-negative integer or the bound exceeds `maxBytes`.
+ */
+export function checkTopologySize(json: unknown, where: string, maxBytes = DEFAULT_MAX_WEIGHT_BYTES): void {
+  let largest = 1;
+  let field = '';
+  const visit = (v: unknown, key: string, depth: number): void => {
+    if (depth > 64) throw new Error(`${where}: modelTopology is nested more than 64 levels deep`);
+    if (Array.isArray(v)) { for (const x of v) visit(x, key, depth + 1); return; }
+    if (typeof v === 'object' && v !== null) { for (const [k, x] of Object.entries(v)) visit(x, k, depth + 1); return; }
+    if (!SIZE_FIELDS.has(key) || v === null) return;
+    if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) throw new Error(`${where}: modelTopology's ${key} must hold non-negative integers, not ${JSON.stringify(v)}`);
+    if (v > largest) { largest = v; field = key; }
+  };
+  visit((json as { modelTopology?: unknown } | null)?.modelTopology, '', 0);
+  const bound = largest * largest * 4;
+  if (bound > maxBytes) throw new Error(`${where}: modelTopology's ${field} of ${largest} would make layers of up to ${formatBytes(bound)}; the model's weights may take at most ${formatBytes(maxBytes)}`);
+}
+
 /** `1.5 GiB`, `12 KiB`, `100 B`. */
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileDurable } from '../data/durableWrite';
-import { checkWeightsManifest, DEFAULT_MAX_WEIGHT_BYTES, MAX_MODEL_JSON_BYTES } from './layersManifest';
+import { checkTopologySize, checkWeightsManifest, DEFAULT_MAX_WEIGHT_BYTES, MAX_MODEL_JSON_BYTES } from './layersManifest';
 import { readJsonFile } from './readJsonFile';
 
 export const MODEL_JSON = 'model.json';
@@ -49,6 +49,7 @@ export function fileLoadHandler(dir: string, maxWeightBytes = DEFAULT_MAX_WEIGHT
       const jsonPath = join(dir, MODEL_JSON);
       const modelJson = readJsonFile(jsonPath, MAX_MODEL_JSON_BYTES);
       const checked = checkWeightsManifest(modelJson, dir, jsonPath, maxWeightBytes);
+      checkTopologySize(modelJson, jsonPath, maxWeightBytes);
       if (typeof (modelJson as { modelTopology?: unknown }).modelTopology !== 'object') throw new Error(`${jsonPath}: modelTopology is missing`);
       return tf.io.getModelArtifactsForJSON(modelJson as tf.io.ModelJSON, async () => {
         const buffers = checked.files.map((file) => {

@@ -22,6 +22,8 @@ import { DecisionTree, type TreeParams } from './tree';
 
 export const MODEL_JSON_FORMAT = 'xai-pipelines/model';
 export const MODEL_JSON_VERSION = 1;
+/** More inputs than any tabular model here has; the bound keeps hostile files from sizing allocations. */
+const MAX_FEATURES = 1_000_000;
 
 export type JsonModel = DecisionTree | LinearFitted;
 
@@ -67,6 +69,12 @@ export function modelFromJson(json: unknown, where = 'model JSON'): JsonModel {
   if (j.task !== 'regression' && j.task !== 'classification') return fail(`task ${JSON.stringify(j.task)} is unknown`);
   if (!Array.isArray(j.outputs) || j.outputs.length === 0) return fail('outputs missing');
   if (!Number.isInteger(j.nFeatures) || j.nFeatures! < 1) return fail('nFeatures missing');
+  // Explainers allocate per feature: an absurd count is refused here rather than exhausting memory there.
+  if (j.nFeatures! > MAX_FEATURES) return fail(`nFeatures ${j.nFeatures} is more than ${MAX_FEATURES}`);
+  if (j.features !== undefined && (!Array.isArray(j.features) || j.features.length !== j.nFeatures || !j.features.every((f) => typeof f === 'string'))) {
+    return fail(`features must name the ${j.nFeatures} inputs`);
+  }
+  if (!j.outputs.every((o) => typeof o === 'string')) return fail('outputs must be names');
   if (j.family === 'decision_tree') {
     const nodes = j.tree?.nodes;
     if (!Array.isArray(nodes) || nodes.length === 0) return fail('tree.nodes missing');
@@ -89,6 +97,11 @@ export function modelFromJson(json: unknown, where = 'model JSON'): JsonModel {
     if (!l.intercepts.every(Number.isFinite)) return fail('the intercepts must be finite numbers');
     if (!['identity', 'logistic', 'softmax', 'platt'].includes(l.link)) return fail(`link ${JSON.stringify(l.link)} is unknown`);
     if (l.link === 'platt' && (!Array.isArray(l.platt) || l.platt.length !== l.weights.length || !l.platt.every((p) => p && Number.isFinite(p.a) && Number.isFinite(p.b)))) return fail('link platt needs one {a, b} of finite numbers per weight row');
+    // The link decides how many outputs the scores give; they must be the outputs the file names.
+    const K = l.weights.length;
+    const given = l.link === 'identity' ? K : l.link === 'logistic' ? (K === 1 ? 2 : -1) : l.link === 'platt' && K === 1 ? 2 : K;
+    if ((j.task === 'regression') !== (l.link === 'identity')) return fail(`link ${l.link} does not fit a ${j.task} model`);
+    if (given !== j.outputs.length) return fail(`${K} weight row(s) with link ${l.link} give ${given < 0 ? 'no valid' : given} output(s), but outputs names ${j.outputs.length}`);
     return new LinearFitted(j.family, j.task, j.outputs, l);
   }
   return fail(`family ${JSON.stringify(j.family)} is not stored as JSON (an MLP is a LayersModel folder)`);

@@ -51,6 +51,11 @@ describe('LayersModel folders that lie', () => {
     expect(grownMiB).toBeLessThan(64);
   });
 
+  it('refuses a topology whose layers would be built at 100 GB before the weights are read', async () => {
+    const d = variant((j) => { (j as unknown as { modelTopology: { config: { layers: { config: { units: number }}[] } } }).modelTopology.config.layers[0]!.config.units = 5_000_000; });
+    await expect(loadMlp(d)).rejects.toThrow(/modelTopology's units of 5000000 would make layers of up to 90\.9 TiB; the model's weights may take at most 1\.0 GiB/);
+  });
+
   it('refuses weight paths that leave the model folder (relative, absolute)', async () => {
     for (const p of ['../../etc/passwd', '/etc/passwd', 'sub/../../x.bin']) {
       const d = variant((j) => { j.weightsManifest[0]!.paths = [p]; });
@@ -111,5 +116,20 @@ describe('tree JSON files that lie', () => {
       writeFileSync(path, JSON.stringify(j));
       expect(() => loadModelJson(path), what).toThrow(/model\.json: tree node \d is malformed/);
     }
+  });
+});
+
+describe('linear JSON files that lie (found by the fuzz suite, test/fuzz/model.fuzz.test.ts)', () => {
+  it('refuses outputs that do not match the weight rows and the link', async () => {
+    const { fitLinearSvm } = await import('../../../server/src/models/linearSvm');
+    const { modelFromJson, modelToJson } = await import('../../../server/src/models/modelJson');
+    const x = [[0, 1], [1, 0], [2, 2], [3, 1]];
+    const json = modelToJson(fitLinearSvm(x, [0, 0, 1, 1], ['no', 'yes'], {}));
+    // Seed 921's counterexample: one class label deleted, so a binary SVM's two probabilities had one name.
+    expect(() => modelFromJson({ ...json, outputs: ['yes'] }, 'svm.json')).toThrow(/svm\.json: 1 weight row\(s\) with link platt give 2 output\(s\), but outputs names 1/);
+    expect(() => modelFromJson({ ...json, task: 'regression' }, 'svm.json')).toThrow(/link platt does not fit a regression model/);
+    // Seed 921 again: nFeatures of 4.3e15 passed, and the first caller to size an input row by it failed.
+    expect(() => modelFromJson({ ...json, nFeatures: 4301033404744451 }, 'svm.json')).toThrow(/nFeatures 4301033404744451 is more than 1000000/);
+    expect(() => modelFromJson({ ...json, features: ['a'] }, 'svm.json')).toThrow(/features must name the 2 inputs/);
   });
 });
