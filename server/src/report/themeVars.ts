@@ -1,7 +1,7 @@
 /**
  * Stand-ins for the `--vscode-*` CSS variables that VS Code gives a webview, for pages shown outside VS Code
  * (report.html) and for tests. Values are VS Code's "Light Modern" and "Dark Modern" themes; only the variables the
- * flowchart and its `@vscode-elements` controls read are listed.
+ * flowchart, the report charts (`charts-*`) and their `@vscode-elements` controls read are listed.
  */
 export const LIGHT_MODERN: Readonly<Record<string, string>> = {
   'font-family': 'system-ui, -apple-system, "Segoe UI", Ubuntu, sans-serif', 'font-size': '13px', 'font-weight': 'normal',
@@ -15,6 +15,8 @@ export const LIGHT_MODERN: Readonly<Record<string, string>> = {
   'list-hoverBackground': '#f2f2f2', 'list-focusOutline': '#005fb8', 'widget-shadow': 'rgba(0, 0, 0, 0.16)',
   'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100',
   'textLink-foreground': '#005fb8', 'textBlockQuote-background': '#f8f8f8',
+  'charts-foreground': '#616161', 'charts-lines': 'rgba(97, 97, 97, 0.5)', 'charts-red': '#e51400', 'charts-blue': '#1a85ff',
+  'charts-yellow': '#bf8803', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90',
 };
 
 export const DARK_MODERN: Readonly<Record<string, string>> = {
@@ -29,6 +31,8 @@ export const DARK_MODERN: Readonly<Record<string, string>> = {
   'list-hoverBackground': '#2a2d2e', 'list-focusOutline': '#0078d4', 'widget-shadow': 'rgba(0, 0, 0, 0.36)',
   'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-errorBorder': '#be1100',
   'textLink-foreground': '#4daafc', 'textBlockQuote-background': '#2b2b2b',
+  'charts-foreground': '#cccccc', 'charts-lines': 'rgba(204, 204, 204, 0.5)', 'charts-red': '#f14c4c', 'charts-blue': '#3794ff',
+  'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7',
 };
 
 /** CSS declarations `--vscode-<name>: <value>;` for one theme. */
