@@ -4,9 +4,10 @@
  * alongside; cancelling a queued job removes it; the progress line carries the time left.
  */
 import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, TestClient } from './lspClient';
-import { alive, atEpoch, send, stockWorkspace, visibleRuns } from './jobHelpers';
+import { alive, atEpoch, configure, send, stockWorkspace, visibleRuns } from './jobHelpers';
 
 const ws = stockWorkspace('xai-lsp-queue-');
 let client: TestClient;
@@ -106,6 +107,23 @@ describe('the job queue', () => {
     // Two workers ran for this spec, not three.
     expect(client.logs.all.filter((m) => m.message.includes(`started: train ${spec.path}`))).toHaveLength(2);
     expect(visibleRuns(spec.runsDir).runs).toEqual([a.report!.runId, c.report!.runId].sort());
+  });
+
+  it('settings reach the worker: explain.maxRows caps the explanation rows, a relative runsFolder is beside the spec', async () => {
+    await configure(client, { explain: { maxRows: 10 }, runsFolder: 'my-runs' });
+    try {
+      const spec = ws.spec('settings', 20);
+      const r = await send(client, 'train', spec).result;
+      expect(r.ok, r.message).toBe(true);
+      expect(r.runDir).toBe(join(ws.dir, 'stock-price/my-runs/settings', r.report!.runId));
+      // Metrics use all 23 validation rows; permutation importance 10 of them: 10 × (1 + 10 features × 10 repeats).
+      expect(r.report!.data.validationRows).toBe(23);
+      expect(r.report!.importance!.evaluations).toBe(10 * (1 + 10 * 10));
+      const latest = await client.connection.sendRequest('xai/latestRun', { uri: spec.uri }) as { runDir: string } | null;
+      expect(latest?.runDir).toBe(r.runDir);
+    } finally {
+      await configure(client, { explain: { maxRows: 10_000 }, runsFolder: '' });
+    }
   });
 
   it('xai/cancel stops the running job and drops the queued ones of that spec', async () => {
