@@ -9,11 +9,11 @@
  * rows applied to all its columns, so that the group's joint importance is measured.
  */
 import type { FeatureImportance, PermutationImportanceResult } from '../../../protocol/protocol';
-import { seededRandom } from '../data/random';
 import { denseFromRows, denseRowSlice, denseZeros, rowsOfDense, type DenseMatrix } from '../models/denseMatrix';
 import type { FittedModel } from '../models/model';
 import { mean, predictDenseOnce, sampleStd, studentTQuantile } from './common';
 import { scorerOf, type ScorerName } from './scorers';
+import { shuffleInto, shuffleState } from './shuffle';
 
 /**
  * A fitted model as a function: x [n_samples, n_features] → predictions [n_samples] in the target's units, or
@@ -48,20 +48,6 @@ export interface PermutationImportanceOptions {
   confidenceLevel?: number;
   /** Most rows per predict call (default 16 384); a call holds whole repeats, at least one. */
   batchRows?: number;
-}
-
-/**
- * Fills `perm` with a random permutation of 0 … n−1: the identity shuffled by Fisher–Yates (Durstenfeld), the
- * same draws as data/random's `permutation`, into a reused typed array.
- */
-function shuffle(perm: Int32Array, random: () => number): void {
-  for (let i = 0; i < perm.length; i++) perm[i] = i;
-  for (let i = perm.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = perm[i]!;
-    perm[i] = perm[j]!;
-    perm[j] = t;
-  }
 }
 
 function populationStd(values: readonly number[]): number {
@@ -118,35 +104,35 @@ export async function permutationImportance(
   const scorer = scorerOf(options.metric);
   const sign = scorer.greaterIsBetter ? -1 : 1;
   const groups = groupsOf(options);
-  const random = seededRandom(options.seed);
+  const draws = shuffleState(options.seed);
   // Every call goes through a dense [rows, n_features] buffer: a FittedModel gets it as is (`predictDense`), a
   // predict function gets it as rows.
   const call = typeof model === 'function'
     ? async (m: DenseMatrix): Promise<DenseMatrix> => denseOutput(await model(rowsOfDense(m)), m.rows)
     : (m: DenseMatrix): Promise<DenseMatrix> => predictDenseOnce(model, m);
-  const xDense = denseFromRows(x, nFeatures, 'permutation importance');
-  const baselineScore = scorer.scoreDense(y, await call(xDense));
-  let evaluations = n;
-  const t = studentTQuantile(0.5 + level / 2, options.repeats - 1);
-
   // Permutations are stacked into predict calls of at most `batchRows` rows (all repeats of a group at once when
   // they fit, else whole repeats per call), in one contiguous buffer of x copies reused for every group: only the
   // group's columns are overwritten with permuted values and restored afterwards.
   const perCall = Math.max(1, Math.min(options.repeats, Math.floor((options.batchRows ?? 16_384) / n)));
   const perm = new Int32Array(n);
   const d = nFeatures;
-  // Each column as one contiguous array: permuted reads hit 8·n bytes instead of n scattered rows.
-  const columns = Array.from({ length: d }, (_, j) => { const c = new Float64Array(n); for (let i = 0; i < n; i++) c[i] = xDense.data[i * d + j]!; return c; });
   const buffer = denseZeros(perCall * n, d);
-  for (let r = 0; r < perCall; r++) buffer.data.set(xDense.data, r * n * d);
   const buf = buffer.data;
+  buf.set(denseFromRows(x, d, 'permutation importance').data);
+  for (let r = 1; r < perCall; r++) buf.copyWithin(r * n * d, 0, n * d);
+  // Each column as one contiguous array: permuted reads hit 8·n bytes instead of n scattered rows.
+  const columns = Array.from({ length: d }, (_, j) => { const c = new Float64Array(n); for (let i = 0; i < n; i++) c[i] = buf[i * d + j]!; return c; });
+  // The first n rows of the buffer are x itself until the first permutation.
+  const baselineScore = scorer.scoreDense(y, await call(denseRowSlice(buffer, 0, n)));
+  let evaluations = n;
+  const t = studentTQuantile(0.5 + level / 2, options.repeats - 1);
   const features: FeatureImportance[] = [];
   for (const group of groups) {
     const values: number[] = [];
     for (let done = 0; done < options.repeats; done += perCall) {
       const count = Math.min(perCall, options.repeats - done);
       for (let r = 0; r < count; r++) {
-        shuffle(perm, random);
+        shuffleInto(perm, draws);
         for (const j of group.columns) {
           const column = columns[j]!;
           for (let i = 0, o = r * n * d + j; i < n; i++, o += d) buf[o] = column[perm[i]!]!;

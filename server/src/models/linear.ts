@@ -51,10 +51,23 @@ export class LinearFitted implements LinearModel {
     const xd = x.data;
     const n = x.rows;
     const out = new Float64Array(n * K);
-    // One pass over a contiguous buffer (explainers send up to ~10⁶ stacked rows per call), four rows at a time:
-    // four independent sums keep the floating-point unit busy while each row still adds its terms in feature
-    // order, so every score has the bits of the plain row-by-row loop (about twice as fast here).
+    // One pass over a contiguous buffer (explainers send up to ~10⁶ stacked rows per call), several rows at a time:
+    // independent sums keep the floating-point unit busy while each row still adds its terms in feature order, so
+    // every score has the bits of the plain row-by-row loop (2 to 2.5 times as fast here).
     let r = 0;
+    if (K === 1) {
+      const b0 = b[0]!;
+      for (; r + 7 < n; r += 8) {
+        const o0 = r * d; const o1 = o0 + d; const o2 = o1 + d; const o3 = o2 + d; const o4 = o3 + d; const o5 = o4 + d; const o6 = o5 + d; const o7 = o6 + d;
+        let a0 = b0; let a1 = b0; let a2 = b0; let a3 = b0; let a4 = b0; let a5 = b0; let a6 = b0; let a7 = b0;
+        for (let j = 0; j < d; j++) {
+          const w = W[j]!;
+          a0 += w * xd[o0 + j]!; a1 += w * xd[o1 + j]!; a2 += w * xd[o2 + j]!; a3 += w * xd[o3 + j]!;
+          a4 += w * xd[o4 + j]!; a5 += w * xd[o5 + j]!; a6 += w * xd[o6 + j]!; a7 += w * xd[o7 + j]!;
+        }
+        out[r] = a0; out[r + 1] = a1; out[r + 2] = a2; out[r + 3] = a3; out[r + 4] = a4; out[r + 5] = a5; out[r + 6] = a6; out[r + 7] = a7;
+      }
+    }
     for (; r + 3 < n; r += 4) {
       const o0 = r * d; const o1 = o0 + d; const o2 = o1 + d; const o3 = o2 + d;
       for (let k = 0; k < K; k++) {
