@@ -2,8 +2,10 @@
 """Peer figure for bench/explain.mjs: scikit-learn's permutation_importance on the SAME fitted linear model and data.
 
 Reads a JSON file {x: [[...]], y: [...], coef: [...], intercept: float, repeats: int}, sets the coefficients on a
-LinearRegression (no refit), times permutation_importance(scoring="neg_mean_squared_error", n_jobs=1) with
-time.perf_counter, and prints one JSON line {ms, means}.
+LinearRegression (no refit), then answers each line "time" read from stdin with one JSON line {ms, means}: one
+permutation_importance(scoring="neg_mean_squared_error", n_jobs=1) call timed with time.perf_counter. Staying
+alive between calls lets the bench interleave its own runs with these in one session (no interpreter start-up in
+between). Ends at end of input.
 Run: /usr/bin/python3 scripts/reference/explain_bench.py DATA.json
 """
 import json
@@ -24,10 +26,14 @@ def main():
     model.coef_ = np.asarray(d["coef"], dtype=float)
     model.intercept_ = float(d["intercept"])
     model.n_features_in_ = x.shape[1]
-    t0 = time.perf_counter()
-    r = permutation_importance(model, x, y, n_repeats=int(d["repeats"]), random_state=0, scoring="neg_mean_squared_error", n_jobs=1)
-    ms = (time.perf_counter() - t0) * 1000
-    print(json.dumps({"ms": ms, "means": r.importances_mean.tolist()}))
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if line.strip() != "time":
+            continue
+        t0 = time.perf_counter()
+        r = permutation_importance(model, x, y, n_repeats=int(d["repeats"]), random_state=0, scoring="neg_mean_squared_error", n_jobs=1)
+        ms = (time.perf_counter() - t0) * 1000
+        print(json.dumps({"ms": ms, "means": r.importances_mean.tolist()}), flush=True)
 
 
 if __name__ == "__main__":
