@@ -10,7 +10,8 @@
 import * as vscode from 'vscode';
 import {
   isWebviewToHostMessage,
-  type FlowchartState, type FlowGraph, type HostToWebviewMessage, type LatestRunResult, type RunReport, type WebviewToHostMessage,
+  type DecisionPathSample, type FlowchartState, type FlowGraph, type HostToWebviewMessage, type LatestRunResult, type RunReport,
+  type WebviewToHostMessage,
 } from '../../../protocol/protocol';
 import { flowchartHtml } from './html';
 import { nodeAtPosition } from './nodeAtPosition';
@@ -47,6 +48,8 @@ export function webviewOptions(webviewRoot: vscode.Uri): vscode.WebviewPanelOpti
 export class FlowchartPanel implements vscode.Disposable {
   private graph: FlowGraph | null;
   private report: RunReport | null;
+  /** The sample whose decision path the overlay shows (picked in the Decision Path panel). */
+  private path: DecisionPathSample | null;
   private ready = false;
   private disposed = false;
   private highlighted: string | null = null;
@@ -70,6 +73,7 @@ export class FlowchartPanel implements vscode.Disposable {
   constructor(readonly panel: vscode.WebviewPanel, readonly specUri: vscode.Uri, private readonly deps: FlowchartPanelDeps, restored?: FlowchartState) {
     this.graph = restored?.graph ?? null;
     this.report = restored?.report ?? null;
+    this.path = restored?.path ?? null;
     panel.title = `Flowchart: ${specNameOf(specUri)}`;
     panel.webview.options = webviewOptions(deps.webviewRoot);
     panel.webview.html = flowchartHtml(panel.webview, deps.webviewRoot, panel.title);
@@ -96,6 +100,12 @@ export class FlowchartPanel implements vscode.Disposable {
   setReport(report: RunReport | null): void {
     this.report = report;
     this.postGraph();
+  }
+
+  /** Shows one sample's decision path on the flowchart (null clears it). */
+  setPath(sample: DecisionPathSample | null): void {
+    this.path = sample;
+    if (this.ready) this.post({ type: 'path', sample });
   }
 
   /** Rebuilds the graph from the spec's current text; loads the latest run's report when the panel has none. */
@@ -128,6 +138,9 @@ export class FlowchartPanel implements vscode.Disposable {
   private postGraph(): void {
     if (!this.ready || !this.graph) return;
     this.post({ type: 'graph', graph: this.graph, report: this.report, specUri: this.specUri.toString() });
+    // A path of another run's samples would mislead: it is kept only while the report is that run's.
+    if (this.path && this.report && this.path.runId !== this.report.runId) this.path = null;
+    this.post({ type: 'path', sample: this.path });
     // Ranges move with edits, and a fresh panel has not seen the cursor yet: ask the spec's editor again.
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.specUri.toString());
     const cursor = editor?.selection.active;
@@ -159,6 +172,9 @@ export class FlowchartPanel implements vscode.Disposable {
       case 'reveal':
         void this.revealInEditor(message.range);
         return;
+      case 'export':
+        void this.saveExport(message.format, message.data);
+        return;
       case 'error':
         this.deps.output.appendLine(`[flowchart] webview error: ${message.message}`);
         return;
@@ -177,6 +193,24 @@ export class FlowchartPanel implements vscode.Disposable {
       editor.revealRange(target, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch (e) {
       this.deps.output.appendLine(`[flowchart] could not reveal the range in ${this.specUri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Asks where to save an exported drawing (beside the spec by default) and writes it. */
+  private async saveExport(format: 'svg' | 'png', data: string): Promise<void> {
+    const name = `${specNameOf(this.specUri)}.flowchart.${format}`;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(this.specUri, '..', name),
+      filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
+      saveLabel: `Export ${format.toUpperCase()}`,
+    });
+    if (!target) return;
+    try {
+      const bytes = format === 'svg' ? new TextEncoder().encode(data) : Buffer.from(data, 'base64');
+      await vscode.workspace.fs.writeFile(target, bytes);
+      this.deps.output.appendLine(`[flowchart] exported ${format.toUpperCase()} to ${target.fsPath} (${bytes.length} bytes)`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`XAI Pipelines: could not write ${target.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

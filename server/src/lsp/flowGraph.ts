@@ -1,7 +1,10 @@
 /**
  * The `xai/flowGraph` and `xai/latestRun` requests: the spec's pipeline as a graph (from the editor's current
- * text, so the drawing follows typing) and its latest finished run.
+ * text, so the drawing follows typing) and its latest finished run. A decision_tree run's tree (its top levels
+ * become nodes) and the count of the run's feedback diagnostics (the loop's edge back to the spec) join the graph.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -9,8 +12,11 @@ import {
   type FlowGraphParams, type FlowGraphResult, type LatestRunParams, type LatestRunResult,
 } from '../../../protocol/protocol';
 import { readLatestRun } from '../pipeline/runs';
-import { buildFlowGraph } from '../report/flowGraph';
+import { buildFlowGraph, type FlowTree } from '../report/flowGraph';
+import { specDataProfile } from '../spec/check';
+import { failedRun } from '../spec/latestRun';
 import { parseSpec } from '../spec/parse';
+import { runFeedback } from '../spec/runFeedback';
 import { specPathOf, specText } from './specDocuments';
 
 /** The latest finished run of the spec at `uri`, or null (no run yet, not a file, unreadable report). */
@@ -19,12 +25,40 @@ export async function latestRun(uri: string): Promise<LatestRunResult> {
   return path ? readLatestRun(path) : null;
 }
 
+/** Trees read from run folders, by the model file's path and mtime (runs are immutable; re-read if rewritten). */
+const trees = new Map<string, { mtime: number; tree: FlowTree | null }>();
+
+/** The tree of a decision_tree run (`model/model.json`), or null for other families and unreadable files. */
+export function runTree(runDir: string): FlowTree | null {
+  const path = join(runDir, 'model', 'model.json');
+  const mtime = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+  if (mtime === undefined) return null;
+  const hit = trees.get(path);
+  if (hit && hit.mtime === mtime) return hit.tree;
+  let tree: FlowTree | null = null;
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { family?: string; tree?: { nodes?: FlowTree['nodes'] }; features?: string[]; outputs?: string[] };
+    if (json.family === 'decision_tree' && json.tree?.nodes) tree = { nodes: json.tree.nodes, features: json.features ?? [], outputs: json.outputs ?? [] };
+  } catch { /* not JSON (an MLP's LayersModel is, but has no tree): no tree */ }
+  trees.set(path, { mtime, tree });
+  return tree;
+}
+
 export function listenFlowGraph(connection: Connection, documents: TextDocuments<TextDocument>): void {
   connection.onRequest(FlowGraphRequest, async (p: FlowGraphParams): Promise<FlowGraphResult> => {
     const text = specText(documents, p.uri);
     if (text === undefined) return null;
     const run = await latestRun(p.uri);
-    return buildFlowGraph(parseSpec(text), run?.report ?? null);
+    const parsed = parseSpec(text);
+    const path = specPathOf(p.uri);
+    let runtimeDiagnostics: number | undefined;
+    const failure = path ? failedRun(path) : undefined;
+    if (path && (run || failure)) {
+      const profile = specDataProfile(parsed, path);
+      const sha = profile && !('error' in profile) ? profile.sha256 : undefined;
+      runtimeDiagnostics = runFeedback(parsed, run?.report ?? null, sha, failure).diagnostics.length;
+    }
+    return buildFlowGraph(parsed, run?.report ?? null, { tree: run ? runTree(run.runDir) : null, runtimeDiagnostics });
   });
   connection.onRequest(LatestRunRequest, (p: LatestRunParams): Promise<LatestRunResult> => latestRun(p.uri));
 }

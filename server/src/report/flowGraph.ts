@@ -64,6 +64,24 @@ function isUsableReport(r: RunReport | null | undefined): r is RunReport {
     isObj(x.spec) && typeof x.target === 'string' && (x.importance === undefined || isObj(x.importance));
 }
 
+/** A fitted tree as the run saved it (`model/model.json` of a decision_tree run), enough to draw its top levels. */
+export interface FlowTree {
+  nodes: { feature: number; threshold: number; left: number; right: number; samples: number; value: number[] }[];
+  features: string[];
+  outputs: string[];
+}
+
+/** What the language server adds beyond the spec and report: the run's tree, the run's feedback count. */
+export interface FlowGraphExtras {
+  /** A decision_tree run's tree: its top `TREE_LEVELS` levels become nodes (the path overlay lights them). */
+  tree?: FlowTree | null;
+  /** Diagnostics the latest run fed back into the spec (runFeedback): the feedback edge's label. */
+  runtimeDiagnostics?: number;
+}
+
+/** Tree levels drawn below the root (depth 0 … TREE_LEVELS): at most 2^(TREE_LEVELS+1) − 1 = 15 nodes. */
+export const TREE_LEVELS = 3;
+
 /** Most feature nodes drawn one by one. */
 export const MAX_FEATURE_NODES = 100;
 
@@ -80,7 +98,7 @@ const ACTIVATION_NAMES: Record<string, string> = { relu: 'ReLU', tanh: 'tanh', s
  *   one) and edges in pipeline order. A node of kind `model` groups the `layer` nodes (it has no edges of its own).
  *   Never throws.
  */
-export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | null): FlowGraph {
+export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | null, extras: FlowGraphExtras = {}): FlowGraph {
   // A report.json from another version (or half written) is ignored rather than trusted.
   const report = isUsableReport(givenReport) ? givenReport : null;
   const root: Obj = isObj(parsed.spec) ? (parsed.spec as unknown as Obj) : isObj(parsed.raw) ? parsed.raw : {};
@@ -211,9 +229,11 @@ export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | nul
   const modelType = str(model.type) ?? report?.model.type;
   const training: Obj = isObj(root.training) ? root.training : {};
   const trainingBits = [str(training.optimizer), str(training.loss), num(training.epochs) !== undefined ? plural(num(training.epochs)!, 'epoch') : undefined].filter((s) => s !== undefined);
+  const tree = modelType === 'decision_tree' && isFlowTree(extras.tree) ? extras.tree : null;
   add({
-    id: 'n_model', kind: 'model', label: modelType ? (modelType === 'mlp' ? 'MLP' : modelType) : 'model',
-    detail: trainingBits.length ? trainingBits.join(' · ') : undefined, range: range(['model'], 'key'),
+    id: 'n_model', kind: 'model', label: tree ? familyLabel('decision_tree', model) : modelType ? (modelType === 'mlp' ? 'MLP' : modelType) : 'model',
+    // Optimizer, loss and epochs are the network's; the spec's defaults fill them in for other families too.
+    detail: trainingBits.length && (modelType === undefined || modelType === 'mlp') ? trainingBits.join(' · ') : undefined, range: range(['model'], 'key'),
   });
   const nIn = featureCount || undefined;
   const inputId = add({ id: 'n_layer_in', kind: 'layer', label: `Input · ${nIn !== undefined ? plural(nIn, 'feature') : 'features'}`, range: range(['model', 'type']) ?? range(['model'], 'key') });
@@ -231,13 +251,34 @@ export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | nul
     });
     link(last, id); last = id;
   });
-  const outAct = report ? report.model.layers[report.model.layers.length - 1]?.activation : str(model.output_activation) ?? 'linear';
-  const outUnits = report ? report.model.layers[report.model.layers.length - 1]?.units ?? 1 : 1;
-  const outLayer = add({
-    id: 'n_layer_out', kind: 'layer', label: isMlp ? `Dense ${outUnits} · ${outAct ? ACTIVATION_NAMES[outAct] ?? outAct : 'linear'}` : familyLabel(modelType, model),
-    range: (isMlp ? range(['model', 'output_activation'], 'key') : range(['model', 'type'])) ?? range(['model'], 'key'),
-  });
-  link(last, outLayer); last = outLayer;
+  // A trained tree: its top levels, each split with its test, each leaf with its class (or value).
+  const treeEnds: string[] = [];
+  if (tree) {
+    const treeRange = range(['model', 'max_depth']) ?? range(['model', 'type']) ?? range(['model'], 'key');
+    const walk = (i: number, depth: number, from: string, edge: string): void => {
+      const n = tree.nodes[i]!;
+      const leaf = n.left < 0;
+      const cut = !leaf && depth >= TREE_LEVELS;
+      const id = add({
+        id: `n_tree_${i}`, kind: 'tree', treeNode: i, range: treeRange,
+        label: leaf ? treeValue(n.value, tree.outputs) : `${tree.features[n.feature] ?? `x${n.feature}`} ≤ ${fmt(n.threshold)}`,
+        detail: `${plural(n.samples, 'sample')}${cut ? ` · ${subtreeSize(tree, i) - 1} nodes below` : leaf ? '' : ` · ${treeValue(n.value, tree.outputs)}`}`,
+      });
+      link(from, id, edge || undefined);
+      if (leaf || cut) { treeEnds.push(id); return; }
+      walk(n.left, depth + 1, id, 'yes');
+      walk(n.right, depth + 1, id, 'no');
+    };
+    walk(0, 0, last, '');
+  } else {
+    const outAct = report ? report.model.layers[report.model.layers.length - 1]?.activation : str(model.output_activation) ?? 'linear';
+    const outUnits = report ? report.model.layers[report.model.layers.length - 1]?.units ?? 1 : 1;
+    const outLayer = add({
+      id: 'n_layer_out', kind: 'layer', label: isMlp ? `Dense ${outUnits} · ${outAct ? ACTIVATION_NAMES[outAct] ?? outAct : 'linear'}` : familyLabel(modelType, model),
+      range: (isMlp ? range(['model', 'output_activation'], 'key') : range(['model', 'type'])) ?? range(['model'], 'key'),
+    });
+    link(last, outLayer); last = outLayer;
+  }
 
   // Output: the predicted target, with the validation RMSE beside the baseline's when there is a run.
   const m = report?.metrics;
@@ -247,7 +288,9 @@ export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | nul
       : m ? `RMSE ${fmt(m.model.rmse)} (baseline ${fmt(m.baseline.rmse)})` : 'prediction',
     range: range(['data', 'target']) ?? range(['data'], 'key'),
   });
-  link(last, output); last = output;
+  if (treeEnds.length) for (const id of treeEnds) link(id, output);
+  else link(last, output);
+  last = output;
 
   // Explainers, each fed by the output; they all feed back into the spec.
   const explainerIds: string[] = [];
@@ -261,7 +304,7 @@ export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | nul
       const repeats = num(body.repeats) ?? report?.importance?.repeats;
       if (repeats !== undefined) bits.push(plural(repeats, 'repeat'));
       bits.push(str(body.split) ?? report?.importance?.split ?? 'validation');
-      bits.push(str(body.metric) ?? report?.importance?.metric ?? 'rmse');
+      bits.push(report?.importance?.metric ?? str(body.metric) ?? (str(root.task) === 'classification' ? 'accuracy' : 'rmse'));
     }
     const id = add({
       id: `n_explain${i}_${mermaidSafeId(kind)}`, kind: 'explainer', label: capitalize(kind.replace(/_/g, ' ')),
@@ -275,11 +318,32 @@ export function buildFlowGraph(parsed: ParsedSpec, givenReport?: RunReport | nul
     id: 'n_spec', kind: 'spec', label: specName, detail: 'spec',
     range: range(['name']) ?? range(['version']) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
   });
-  const feedback = plural(parsed.diagnostics.length, 'diagnostic');
+  // The loop's return edge: what the latest run fed back into the spec, else (no run) what the spec check found.
+  const feedback = extras.runtimeDiagnostics !== undefined ? plural(extras.runtimeDiagnostics, 'runtime diagnostic')
+    : plural(parsed.diagnostics.length, 'diagnostic');
   if (explainerIds.length) for (const id of explainerIds) link(id, spec, feedback);
   else link(output, spec, feedback);
 
   return { specName, nodes, edges };
+}
+
+function isFlowTree(t: FlowTree | null | undefined): t is FlowTree {
+  return !!t && Array.isArray(t.nodes) && t.nodes.length > 0 && Array.isArray(t.features) && Array.isArray(t.outputs) &&
+    t.nodes.every((n) => Number.isInteger(n.left) && Number.isInteger(n.right) && n.left < t.nodes.length && n.right < t.nodes.length &&
+      (n.left < 0 || (n.left > 0 && n.right > 0)) && Array.isArray(n.value));
+}
+
+/** A node's prediction: the top class with its share (classification), else the mean value. */
+function treeValue(value: readonly number[], outputs: readonly string[]): string {
+  if (outputs.length <= 1 || value.length <= 1) return fmt(value[0] ?? NaN);
+  const k = value.reduce((b, v, j) => (v > value[b]! ? j : b), 0);
+  return `${outputs[k] ?? `class ${k}`} ${Math.round(value[k]! * 100)} %`;
+}
+
+/** Nodes in the subtree rooted at i (i included); a malformed tree that loops stops counting at depth 64. */
+function subtreeSize(tree: FlowTree, i: number, depth = 0): number {
+  const n = tree.nodes[i]!;
+  return n.left < 0 || depth > 64 ? 1 : 1 + subtreeSize(tree, n.left, depth + 1) + subtreeSize(tree, n.right, depth + 1);
 }
 
 /** A number with 3 significant digits, without exponent for everyday magnitudes. */

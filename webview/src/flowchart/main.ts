@@ -1,24 +1,28 @@
 /**
- * The flowchart webview: draws the pipeline's FlowGraph with Mermaid, shades feature nodes by importance, and
- * talks to its host only through `protocol/` messages (validated on receipt; anything else is dropped).
+ * The flowchart webview: draws the pipeline's FlowGraph with Mermaid, shades feature nodes by the chosen importance,
+ * lights the decision path of the sample picked in the Decision Path panel, exports the drawing, and talks to its
+ * host only through `protocol/` messages (validated on receipt; anything else is dropped).
  *
  * Startup: a page may inline `{ graph, report }` in `<script type="application/json" id="xai-flowchart-data">`
  * (report.html does); else the state saved with `setState` is restored (panel restore). Then `{type:'ready'}` is
  * posted and the host answers with a `graph` message. Works under a CSP with nonce-only scripts and no
  * string evaluation; needs `style-src 'unsafe-inline'` for Mermaid's injected styles.
  */
-import mermaid from 'mermaid';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import {
-  isHostToWebviewMessage, type FlowchartState, type FlowGraph, type FlowNode, type ImportanceMethod, type Range, type RunReport,
-  type WebviewToHostMessage,
+  IMPORTANCE_METHODS, isHostToWebviewMessage, type DecisionPathSample, type FlowchartState, type FlowGraph, type ImportanceMethod,
+  type RunReport, type WebviewToHostMessage,
 } from '../../../protocol/protocol';
+import { escapeHtml } from '../common/escape';
 import { formatNumber } from '../common/format';
-import { isDark, mermaidTheme, themeKind } from '../common/theme';
-import { mermaidSource } from './mermaidSource';
-import { importanceOverlay, type ImportanceOverlay } from './overlay';
+import { cssColor, isDark, themeKind } from '../common/theme';
+import { draw, setCurrentGraph, type Scene } from './draw';
+import { pngBase64, standaloneSvg } from './exportImage';
+import { availableMethods, importanceOverlay, METHOD_LABELS, type ImportanceOverlay } from './overlay';
+import { pathOverlay } from './pathOverlay';
 import { FLOWCHART_CSS } from './styles';
 
 interface VsCodeApi {
@@ -32,12 +36,12 @@ declare function acquireVsCodeApi(): VsCodeApi;
 interface State extends FlowchartState { overlay?: boolean; method?: ImportanceMethod; fit?: boolean }
 
 const vscode = acquireVsCodeApi();
-const METHOD_LABELS: Record<ImportanceMethod, string> = { permutation_importance: 'Permutation importance' };
-const METRIC_LABELS: Record<string, string> = { rmse: 'RMSE', mae: 'MAE', mse: 'MSE' };
 
 let state: State = readInitialState();
-let renderCount = 0;
 let highlighted: string | null = null;
+/** Draws run one after another; a burst of messages collapses into one draw of the latest state. */
+let drawing: Promise<void> = Promise.resolve();
+let drawPending = false;
 
 // --- page ----------------------------------------------------------------------------------------------------
 const style = document.createElement('style');
@@ -47,35 +51,35 @@ document.head.appendChild(style);
 const root = document.getElementById('xai-flowchart') ?? document.body.appendChild(document.createElement('div'));
 root.classList.add('xai-root');
 root.innerHTML = `
-  <div class="xai-toolbar">
+  <div class="xai-toolbar" role="toolbar" aria-label="Flowchart">
     <vscode-checkbox class="xai-overlay-toggle" label="Importance overlay"></vscode-checkbox>
-    <vscode-single-select class="xai-method" aria-label="Importance method">
-      <vscode-option value="permutation_importance" selected>${METHOD_LABELS.permutation_importance}</vscode-option>
-    </vscode-single-select>
+    <vscode-single-select class="xai-method" aria-label="Importance method"></vscode-single-select>
     <vscode-checkbox class="xai-fit-toggle" label="Fit to width"></vscode-checkbox>
-    <span class="xai-status"></span>
+    <vscode-button class="xai-export-svg" secondary aria-label="Export the flowchart as SVG">Export SVG</vscode-button>
+    <vscode-button class="xai-export-png" secondary aria-label="Export the flowchart as PNG">Export PNG</vscode-button>
+    <vscode-button class="xai-clear-path" secondary hidden aria-label="Clear the decision path">Clear path</vscode-button>
+    <span class="xai-status" role="status"></span>
   </div>
   <div class="xai-legend" hidden>
     <span class="xai-legend-caption"></span>
-    <span class="xai-legend-min"></span><span class="xai-legend-bar"></span><span class="xai-legend-max"></span>
+    <span class="xai-legend-min"></span><span class="xai-legend-bar" role="img" aria-label="colour scale, low to high"></span><span class="xai-legend-max"></span>
   </div>
+  <div class="xai-path-info" role="status" aria-live="polite" hidden></div>
   <div class="xai-error" role="alert" hidden></div>
   <div class="xai-diagram"><p class="xai-empty">Waiting for the pipeline…</p></div>`;
 const $ = <T extends Element>(sel: string): T => root.querySelector<T>(sel)!;
 const toggle = $<HTMLElement & { checked: boolean; disabled: boolean }>('.xai-overlay-toggle');
 const methodSelect = $<HTMLElement & { value: string; disabled: boolean }>('.xai-method');
 const fitToggle = $<HTMLElement & { checked: boolean }>('.xai-fit-toggle');
+const clearPath = $<HTMLElement>('.xai-clear-path');
 const status = $<HTMLElement>('.xai-status');
 const legend = $<HTMLElement>('.xai-legend');
+const pathInfo = $<HTMLElement>('.xai-path-info');
 const errorBox = $<HTMLElement>('.xai-error');
 const diagram = $<HTMLElement>('.xai-diagram');
 
 toggle.checked = state.overlay ?? true;
-toggle.addEventListener('change', () => {
-  state = { ...state, overlay: toggle.checked };
-  vscode.setState(state);
-  void render();
-});
+toggle.addEventListener('change', () => save({ overlay: toggle.checked }));
 fitToggle.checked = state.fit ?? true;
 fitToggle.addEventListener('change', () => {
   state = { ...state, fit: fitToggle.checked };
@@ -84,28 +88,30 @@ fitToggle.addEventListener('change', () => {
   if (svg) applyFit(svg, fitToggle.checked);
 });
 methodSelect.addEventListener('change', () => {
-  state = { ...state, method: methodSelect.value === 'permutation_importance' ? 'permutation_importance' : state.method };
-  vscode.setState(state);
-  void render();
+  const m = IMPORTANCE_METHODS.find((x) => x === methodSelect.value);
+  if (m) save({ method: m });
 });
+clearPath.addEventListener('click', () => save({ path: null }));
+$<HTMLElement>('.xai-export-svg').addEventListener('click', () => void exportDrawing('svg'));
+$<HTMLElement>('.xai-export-png').addEventListener('click', () => void exportDrawing('png'));
 
 window.addEventListener('message', (event: MessageEvent) => {
   const msg: unknown = event.data;
   if (!isHostToWebviewMessage(msg)) return;
   if (msg.type === 'graph') {
-    state = { ...state, graph: msg.graph, report: msg.report ?? null, ...(msg.specUri ? { specUri: msg.specUri } : {}) };
-    vscode.setState(state);
-    void render();
+    save({ graph: msg.graph, report: msg.report ?? null, ...(msg.specUri ? { specUri: msg.specUri } : {}) });
+  } else if (msg.type === 'path') {
+    save({ path: msg.sample });
   } else {
     highlight(msg.nodeId);
   }
 });
 
-// Re-render when the editor's theme changes (VS Code swaps the body class) or the OS scheme does (report.html).
-new MutationObserver(() => void render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => void render());
+// Redraw when the editor's theme changes (VS Code swaps the body class) or the OS scheme does (report.html).
+new MutationObserver(() => requestDraw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => requestDraw());
 
-void render();
+requestDraw();
 vscode.postMessage({ type: 'ready' });
 
 // --- state ---------------------------------------------------------------------------------------------------
@@ -121,36 +127,50 @@ function readInitialState(): State {
   return typeof saved === 'object' && saved !== null ? (saved as State) : {};
 }
 
+function save(change: Partial<State>): void {
+  state = { ...state, ...change };
+  vscode.setState(state);
+  requestDraw();
+}
+
 // --- drawing -------------------------------------------------------------------------------------------------
-async function render(): Promise<void> {
+/** Queues one draw of the latest state after the running one (if any). */
+function requestDraw(): void {
+  if (drawPending) return;
+  drawPending = true;
+  drawing = drawing.then(async () => {
+    drawPending = false;
+    await drawNow();
+  });
+}
+
+async function drawNow(): Promise<void> {
   const graph = state.graph;
   if (!graph) return;
-  const n = ++renderCount;
-  const kind = themeKind();
-  const fullOverlay = importanceOverlay(graph, state.report, isDark(kind) ? 'dark' : 'light');
-  toggle.disabled = !fullOverlay;
-  methodSelect.disabled = !fullOverlay;
-  const overlay = fullOverlay && toggle.checked ? fullOverlay : null;
+  setCurrentGraph(graph);
+  const theme = themeKind();
+  const methods = availableMethods(state.report);
+  const method = state.method && methods.includes(state.method) ? state.method : methods[0];
+  syncMethodSelect(methods, method);
+  const full = method ? importanceOverlay(graph, state.report, isDark(theme) ? 'dark' : 'light', method) : null;
+  toggle.disabled = !full;
+  methodSelect.disabled = !full;
+  const overlay = full && toggle.checked ? full : null;
+  const path = pathOverlay(graph, state.path ?? null);
+  const scene: Scene = { graph, overlay, path, theme };
   try {
-    mermaid.initialize({
-      startOnLoad: false, securityLevel: 'strict', ...mermaidTheme(kind),
-      flowchart: { htmlLabels: true, useMaxWidth: true, curve: 'basis' }, maxTextSize: 200_000,
+    const how = await draw(diagram, scene, {
+      reveal: (range) => vscode.postMessage({ type: 'reveal', range }),
+      drawn: (svg, kind) => { if (kind === 'render') applyFit(svg, fitToggle.checked); },
     });
-    const { svg } = await mermaid.render(`xai-flowchart-svg-${n}`, mermaidSource(graph, { overlay }));
-    if (n !== renderCount) return; // a newer render started meanwhile
-    diagram.innerHTML = svg;
-    const svgEl = diagram.querySelector<SVGSVGElement>('svg');
-    if (svgEl) {
-      alignClusterTitles(svgEl);
-      wireNodes(graph, svgEl);
-      applyFit(svgEl, fitToggle.checked);
-    }
+    if (how === null) return;
     if (highlighted) highlight(highlighted);
     showStatus(graph, state.report ?? null);
     showLegend(overlay);
+    showPath(path?.summary ?? null);
     errorBox.hidden = true;
+    document.body.dataset.xaiDrawn = String(Number(document.body.dataset.xaiDrawn ?? 0) + 1);
   } catch (err) {
-    if (n !== renderCount) return;
     // Mermaid's parse errors quote the source; keep the message short (the host drops messages over 10 000 chars).
     const message = `The flowchart could not be drawn: ${err instanceof Error ? err.message : String(err)}`.slice(0, 2000);
     errorBox.textContent = message;
@@ -159,26 +179,15 @@ async function render(): Promise<void> {
   }
 }
 
-/**
- * The graph node id a rendered Mermaid element stands for. Mermaid 11 prefixes element ids with the svg's id:
- * nodes are `<svg>-flowchart-<id>-<n>`, subgraphs `<svg>-<id>`.
- */
-function nodeIdOf(el: Element, svgId: string, ids: Set<string>): string | undefined {
-  const local = el.id.startsWith(`${svgId}-`) ? el.id.slice(svgId.length + 1) : el.id;
-  const m = /^flowchart-(.+)-\d+$/.exec(local);
-  if (m && ids.has(m[1]!)) return m[1];
-  return ids.has(local) ? local : undefined;
-}
-
-/** Moves subgraph titles to the box's top-left corner, clear of the edges that converge on its centre. */
-function alignClusterTitles(svg: SVGSVGElement): void {
-  for (const cluster of svg.querySelectorAll<SVGGElement>('g.cluster')) {
-    const rect = cluster.querySelector<SVGRectElement>(':scope > rect');
-    const label = cluster.querySelector<SVGGElement>(':scope > g.cluster-label');
-    const m = /translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)/.exec(label?.getAttribute('transform') ?? '');
-    if (!rect || !label || !m) continue;
-    label.setAttribute('transform', `translate(${rect.x.baseVal.value + 8}, ${m[2]})`);
+/** Offers the methods the report holds (the select is rebuilt only when that list changes). */
+function syncMethodSelect(methods: ImportanceMethod[], chosen: ImportanceMethod | undefined): void {
+  const key = methods.join(',');
+  if (methodSelect.dataset.methods !== key) {
+    methodSelect.dataset.methods = key;
+    methodSelect.innerHTML = (methods.length ? methods : ['permutation_importance' as const])
+      .map((m) => `<vscode-option value="${m}">${escapeHtml(METHOD_LABELS[m])}</vscode-option>`).join('');
   }
+  if (chosen && methodSelect.value !== chosen) methodSelect.value = chosen;
 }
 
 /** Fit to the panel's width (the whole pipeline at a glance), or natural size with scrolling, centred. */
@@ -187,40 +196,6 @@ function applyFit(svg: SVGSVGElement, fit: boolean): void {
   if (!Number.isFinite(natural) || natural <= 0) return;
   svg.style.minWidth = fit ? '' : `${Math.round(natural)}px`;
   diagram.scrollLeft = fit ? 0 : (diagram.scrollWidth - diagram.clientWidth) / 2;
-}
-
-/** Makes nodes (and the model's box) clickable: a click or Enter posts `reveal` with the node's spec range. */
-function wireNodes(graph: FlowGraph, svg: SVGSVGElement): void {
-  const byId = new Map<string, FlowNode>(graph.nodes.map((node) => [node.id, node]));
-  const ids = new Set(byId.keys());
-  for (const el of svg.querySelectorAll<SVGGElement>('g.node, g.cluster')) {
-    const id = nodeIdOf(el, svg.id, ids);
-    if (!id) continue;
-    const node = byId.get(id)!;
-    el.setAttribute('data-xai-node', id);
-    el.setAttribute('data-xai-kind', node.kind);
-    if (node.feature !== undefined) el.setAttribute('data-xai-feature', node.feature);
-    // The full, untruncated text as a tooltip (textContent: never markup).
-    const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
-    title.textContent = [node.label, node.detail].filter(Boolean).join('\n');
-    el.prepend(title);
-    if (!node.range) continue;
-    const range: Range = node.range;
-    el.setAttribute('data-xai-range', `${range.start.line}:${range.start.character}`);
-    if (el.classList.contains('node')) {
-      el.setAttribute('tabindex', '0');
-      el.setAttribute('role', 'button');
-      el.setAttribute('aria-label', `${node.label}: show in the spec`);
-    }
-    const reveal = (event: Event): void => {
-      event.stopPropagation();
-      vscode.postMessage({ type: 'reveal', range });
-    };
-    el.addEventListener('click', reveal);
-    el.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); reveal(event); }
-    });
-  }
 }
 
 /** Outlines one node (null clears); the host sends this when the cursor moves in the spec. */
@@ -250,11 +225,35 @@ function showLegend(overlay: ImportanceOverlay | null): void {
     legend.hidden = true;
     return;
   }
-  const metric = METRIC_LABELS[overlay.metric] ?? overlay.metric;
-  $<HTMLElement>('.xai-legend-caption').textContent =
-    `${METHOD_LABELS[overlay.method]}: increase in ${metric} when a feature is permuted (${overlay.split}, mean ± std over ${overlay.repeats} repeats)`;
+  $<HTMLElement>('.xai-legend-caption').textContent = overlay.caption;
   $<HTMLElement>('.xai-legend-min').textContent = formatNumber(overlay.min);
   $<HTMLElement>('.xai-legend-max').textContent = formatNumber(overlay.max);
   $<HTMLElement>('.xai-legend-bar').style.background = `linear-gradient(to right, ${overlay.stops.join(', ')})`;
   legend.hidden = false;
 }
+
+function showPath(summary: string[] | null): void {
+  clearPath.hidden = !summary;
+  pathInfo.hidden = !summary;
+  pathInfo.replaceChildren(...(summary ?? []).map((line) => {
+    const p = document.createElement('p');
+    p.textContent = line;
+    return p;
+  }));
+}
+
+// --- export --------------------------------------------------------------------------------------------------
+async function exportDrawing(format: 'svg' | 'png'): Promise<void> {
+  const svg = diagram.querySelector<SVGSVGElement>('svg');
+  if (!svg) return;
+  try {
+    const background = cssColor('--vscode-editor-background', isDark(themeKind()) ? '#1e1e1e' : '#ffffff');
+    const doc = standaloneSvg(svg, background);
+    const data = format === 'svg' ? doc.text : await pngBase64(doc.text, doc.width, doc.height);
+    vscode.postMessage({ type: 'export', format, data });
+  } catch (err) {
+    vscode.postMessage({ type: 'error', message: `Export as ${format.toUpperCase()} failed: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
+export type { DecisionPathSample };

@@ -11,6 +11,31 @@ export interface MermaidSourceOptions {
   direction?: 'TD' | 'LR';
   /** Importance shading of feature nodes and of their edges into the model; null draws the plain graph. */
   overlay?: ImportanceOverlay | null;
+  /** Extra label lines per node id (the path overlay's values against thresholds), after the overlay's value. */
+  extraLines?: ReadonlyMap<string, readonly string[]>;
+  /** Nodes drawn in a subgraph of their own (a surrogate's decision path), linked from `from`. */
+  extraGroup?: ExtraGroup | null;
+}
+
+/** A chain of extra nodes (ids `n_path_<k>`) in a subgraph, e.g. the surrogate tree's path of one sample. */
+export interface ExtraGroup {
+  id: string;
+  title: string;
+  /** Linked with a dotted edge from this node to the first of `nodes`. */
+  from: string;
+  nodes: { id: string; lines: string[] }[];
+  /** Edge labels between consecutive nodes (nodes.length − 1 of them). */
+  edgeLabels: string[];
+}
+
+/** All label lines of a node as drawn: label, detail, then the extra lines (raw text; escaped where written). */
+export function nodeLines(node: FlowNode, overlay: ImportanceOverlay | null | undefined, extra: ReadonlyMap<string, readonly string[]> | undefined): string[] {
+  const lines = [node.label];
+  if (node.detail) lines.push(node.detail);
+  const shade = overlay?.byNode.get(node.id);
+  if (shade) lines.push(shade.valueText);
+  for (const l of extra?.get(node.id) ?? []) lines.push(l);
+  return lines;
 }
 
 /** The CSS class Mermaid puts on a node of each kind (`g.node.xai-k-feature`), for styles and tests. */
@@ -34,16 +59,14 @@ const SHAPES: Record<FlowNodeKind, [string, string]> = {
   target: ['(', ')'],
   model: ['[', ']'], // drawn as a subgraph instead
   layer: ['[[', ']]'],
+  tree: ['[', ']'], // a split or a leaf of the trained tree
   output: ['([', '])'], // stadium
   explainer: ['{{', '}}'], // hexagon
   spec: ['>', ']'], // flag: the document
 };
 
-function labelOf(node: FlowNode, extra?: string): string {
-  const lines = [escapeMermaidLabel(node.label)];
-  if (node.detail) lines.push(escapeMermaidLabel(node.detail));
-  if (extra) lines.push(escapeMermaidLabel(extra));
-  return lines.join('<br>');
+function labelOf(node: FlowNode): string {
+  return nodeLines(node, null, undefined).map((l) => escapeMermaidLabel(l)).join('<br>');
 }
 
 /**
@@ -61,13 +84,13 @@ export function mermaidSource(graph: FlowGraph, options: MermaidSourceOptions = 
   const edges = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
   const modelNode = nodes.find((n) => n.kind === 'model');
   const features = nodes.filter((n) => n.kind === 'feature');
-  const layers = nodes.filter((n) => n.kind === 'layer');
+  const layers = nodes.filter((n) => n.kind === 'layer' || n.kind === 'tree');
   const lines: string[] = [`flowchart ${options.direction ?? 'TD'}`];
 
   const nodeLine = (n: FlowNode, indent: string): string => {
     const [open, close] = SHAPES[n.kind] ?? SHAPES.step;
-    const shade = overlay?.byNode.get(n.id);
-    return `${indent}${n.id}${open}"${labelOf(n, shade?.valueText)}"${close}`;
+    const text = nodeLines(n, overlay, options.extraLines).map((l) => escapeMermaidLabel(l)).join('<br>');
+    return `${indent}${n.id}${open}"${text}"${close}`;
   };
 
   let featuresDone = false;
@@ -79,7 +102,7 @@ export function mermaidSource(graph: FlowGraph, options: MermaidSourceOptions = 
       lines.push(`  subgraph ${FEATURES_GROUP_ID}["${escapeMermaidLabel(features.length === 1 ? 'feature' : `${features.length} features`)}"]`);
       for (const f of features) lines.push(nodeLine(f, '    '));
       lines.push('  end');
-    } else if ((n.kind === 'layer' || n.kind === 'model') && modelNode) {
+    } else if ((n.kind === 'layer' || n.kind === 'tree' || n.kind === 'model') && modelNode) {
       if (layersDone) continue;
       layersDone = true;
       lines.push(`  subgraph ${modelNode.id}["${labelOf(modelNode)}"]`);
@@ -96,6 +119,20 @@ export function mermaidSource(graph: FlowGraph, options: MermaidSourceOptions = 
     const arrow = specIds.has(e.to) ? '-.->' : '-->';
     lines.push(`  ${e.from} ${arrow}${e.label ? `|"${escapeMermaidLabel(e.label)}"|` : ''} ${e.to}`);
   });
+  // The extra group comes after the graph's own edges, so that linkStyle indices above stay the graph's.
+  const group = options.extraGroup;
+  if (group && SAFE_ID.test(group.id) && ids.has(group.from) && group.nodes.length && group.nodes.every((n) => SAFE_ID.test(n.id) && !ids.has(n.id))) {
+    lines.push(`  subgraph ${group.id}["${escapeMermaidLabel(group.title)}"]`);
+    lines.push('    direction TB');
+    for (const n of group.nodes) lines.push(`    ${n.id}["${n.lines.map((l) => escapeMermaidLabel(l)).join('<br>')}"]`);
+    lines.push('  end');
+    lines.push(`  ${group.from} -.-> ${group.nodes[0]!.id}`);
+    group.nodes.slice(1).forEach((n, k) => {
+      const label = group.edgeLabels[k];
+      lines.push(`  ${group.nodes[k]!.id} -->${label ? `|"${escapeMermaidLabel(label)}"|` : ''} ${n.id}`);
+    });
+    lines.push(`  class ${group.nodes.map((n) => n.id).join(',')} xai-k-pathstep`);
+  }
 
   // Classes by kind (applied to the node's <g>), then the overlay's inline styles, which win over classes.
   const byKind = new Map<FlowNodeKind, string[]>();

@@ -41,4 +41,20 @@ body {
 .xai-diagram g.cluster.xai-highlight > rect {
   stroke: var(--vscode-focusBorder, #0078d4) !important; stroke-width: 3px !important;
 }
+.xai-path-info {
+  padding: 4px 8px; border-left: 3px solid var(--vscode-charts-orange, #d18616);
+  color: var(--vscode-foreground, #1f1f1f);
+}
+.xai-path-info[hidden] { display: none; }
+.xai-path-info p { margin: 2px 0; }
+vscode-button[hidden] { display: none; }
+/* The decision path: its nodes and edges in the charts' orange, the tree's other nodes faded. */
+.xai-diagram svg.xai-has-path g.node.xai-path > :is(rect, polygon, path, circle, ellipse),
+.xai-diagram svg.xai-has-path g.node.xai-path > g > :is(rect, polygon, path, circle, ellipse) {
+  stroke: var(--vscode-charts-orange, #d18616) !important; stroke-width: 3px !important;
+}
+.xai-diagram svg.xai-has-path g.node[data-xai-kind="tree"]:not(.xai-path) { opacity: 0.4; }
+.xai-diagram svg.xai-has-path path.flowchart-link.xai-path-edge {
+  stroke: var(--vscode-charts-orange, #d18616) !important; stroke-width: 3px !important;
+}
 `;
