@@ -20,6 +20,8 @@ export interface XaiInitializationOptions {
   explain: { maxRows: number };
   /** `xaiPipelines.runsFolder`: where run folders go, relative to each spec's folder or absolute. */
   runsFolder: string;
+  /** `xaiPipelines.data.allowOutsideWorkspace`: read data sources outside the workspace folders (off: refused). */
+  data: { allowOutsideWorkspace: boolean };
 }
 
 /** Creates (does not start) the language client. */
@@ -36,6 +38,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     worker: { memoryLimitMb: config.get<number>('worker.memoryLimitMb', 4096), watchdogSeconds: config.get<number>('worker.watchdogSeconds', 120) },
     explain: { maxRows: config.get<number>('explain.maxRows', 10_000) },
     runsFolder: config.get<string>('runsFolder', '.xai/runs'),
+    data: { allowOutsideWorkspace: config.get<boolean>('data.allowOutsideWorkspace', false) },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

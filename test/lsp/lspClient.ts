@@ -4,7 +4,7 @@
  * published diagnostics, log messages, shown messages, work-done progress and custom notifications.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection, type ProtocolConnection,
@@ -58,7 +58,7 @@ export class TestClient {
   private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {}
 
   /** Spawns the server, initializes it (with work-done progress support) and returns the client. */
-  static async start(): Promise<TestClient> {
+  static async start(init: { workspaceFolders?: string[]; initializationOptions?: unknown } = {}): Promise<TestClient> {
     const child = spawn(process.execPath, [join(root, 'dist/server/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
@@ -72,7 +72,9 @@ export class TestClient {
     connection.onUnhandledNotification((m) => client.notifications.push({ method: m.method, params: m.params }));
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid, rootUri: null, workspaceFolders: null,
+      processId: process.pid, rootUri: null,
+      workspaceFolders: init.workspaceFolders?.map((dir) => ({ uri: fileUri(dir), name: basename(dir) })) ?? null,
+      ...(init.initializationOptions !== undefined ? { initializationOptions: init.initializationOptions } : {}),
       capabilities: { window: { workDoneProgress: true }, textDocument: { codeLens: {}, publishDiagnostics: {} } },
     });
     await connection.sendNotification(InitializedNotification.type, {});

@@ -18,6 +18,7 @@ import { specInlayHints } from './inlayHints';
 import { listenOutline } from './outline';
 import { RunService } from './runs';
 import { specPathOf } from './specDocuments';
+import { setDataAccessPolicy } from '../spec/dataAccess';
 import { invalidateDataProfile } from '../spec/dataProfile';
 import { invalidateLatestRuns, recordRunOutcome } from '../spec/latestRun';
 import type { BackendChoice } from '../worker/jobs';
@@ -41,11 +42,13 @@ function setBackend(value: unknown): void {
 }
 
 connection.onInitialize((params): InitializeResult => {
-  const options = params.initializationOptions as { diagnosticsDebounceMs?: unknown; backend?: unknown } | undefined;
+  const options = params.initializationOptions as { diagnosticsDebounceMs?: unknown; backend?: unknown; data?: unknown } | undefined;
   const debounce = options?.diagnosticsDebounceMs;
   if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) diagnostics.debounceMs = debounce;
   setBackend(options?.backend);
   runs.applySettings(options);
+  workspaceRoots = (params.workspaceFolders ?? []).map((f) => specPathOf(f.uri)).filter((p): p is string => p !== undefined);
+  applyDataAccess(options?.data);
   return initializeResult;
 });
 // The client syncs the `xaiPipelines` settings section (vscode-languageclient `synchronize.configurationSection`).
@@ -53,7 +56,17 @@ connection.onDidChangeConfiguration((p) => {
   const section = (p.settings as { xaiPipelines?: { backend?: unknown } } | null)?.xaiPipelines;
   setBackend(section?.backend);
   runs.applySettings(section);
+  applyDataAccess((section as { data?: unknown } | undefined)?.data);
+  diagnostics.refreshAll();
 });
+
+/** Workspace folders (paths) from `initialize`: data sources must lie inside them (spec/dataAccess.ts). */
+let workspaceRoots: string[] = [];
+/** `xaiPipelines.data.allowOutsideWorkspace` (initialization options or a settings change) → the data-access policy. */
+function applyDataAccess(data: unknown): void {
+  const allowOutside = (data as { allowOutsideWorkspace?: unknown } | undefined)?.allowOutsideWorkspace === true;
+  setDataAccessPolicy({ roots: workspaceRoots, allowOutside });
+}
 
 const initializeResult: InitializeResult = {
   capabilities: {

@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { dataAccessProblem } from './dataAccess';
 import { dataProfile, isProfile, type DataProfile, type DataProfileError } from './dataProfile';
 import { parseSpec, type ParsedSpec, type SpecDiagnostic } from './parse';
 import { semanticChecks } from './semantic';
@@ -19,7 +20,9 @@ export function specDataProfile(parsed: ParsedSpec, specPath: string): DataProfi
   const raw = parsed.raw as { data?: { source?: unknown } } | null;
   const source = raw?.data?.source;
   if (typeof source !== 'string' || source.length === 0) return undefined;
-  return dataProfile(resolveDataPath(specPath, source));
+  const path = resolveDataPath(specPath, source);
+  const refused = dataAccessProblem(path);
+  return refused ? { error: refused } : dataProfile(path);
 }
 
 /**
@@ -34,9 +37,12 @@ export function checkSpec(parsed: ParsedSpec, specPath: string): SpecDiagnostic[
   let profile: DataProfile | undefined;
   if (typeof source === 'string' && source.length > 0) {
     const path = resolveDataPath(specPath, source);
-    const problem = fileProblem(path);
+    const refused = dataAccessProblem(path);
+    const problem = refused ? undefined : fileProblem(path);
     const range = parsed.rangeOf(['data', 'source']) ?? parsed.rangeOf(['data', 'source'], 'key');
-    if (problem) {
+    if (refused) {
+      if (range) out.push({ range, severity: 'error', code: 'data-outside-workspace', message: `Data file '${source}' ${refused}.` });
+    } else if (problem) {
       if (range) out.push({ range, severity: 'error', code: 'data-file-missing', message: `Data file '${source}' ${problem} (looked for ${path}).` });
     } else {
       const p = dataProfile(path);

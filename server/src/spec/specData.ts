@@ -10,6 +10,7 @@ import type { Position, Range } from '../../../protocol/protocol';
 import { resolveDataPath } from './check';
 import { valueRole } from './columnPaths';
 import type { CompletionData } from './complete';
+import { dataAccessProblem } from './dataAccess';
 import { columnOf, dataProfile, describeColumn, isProfile, type DataProfile } from './dataProfile';
 import { scalarAt } from './locate';
 
@@ -28,7 +29,9 @@ export function sourceOf(text: string): string | undefined {
 export function profileForText(text: string, specPath: string): DataProfile | undefined {
   const source = sourceOf(text);
   if (!source) return undefined;
-  const p = dataProfile(resolveDataPath(specPath, source));
+  const path = resolveDataPath(specPath, source);
+  if (dataAccessProblem(path)) return undefined;
+  const p = dataProfile(path);
   return isProfile(p) ? p : undefined;
 }
 
