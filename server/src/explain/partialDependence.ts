@@ -2,11 +2,12 @@
  * Partial dependence (Friedman 2001, "Greedy Function Approximation: A Gradient Boosting Machine", §8.2) and
  * individual conditional expectation curves (Goldstein et al. 2015, "Peeking Inside the Black Box"): for a
  * feature j and grid values v, ICEᵢ(v) = f(xᵢ with xⱼ := v) and PD(v) = mean over i of ICEᵢ(v). All grid values
- * of one feature for all rows go to the model in one dense batch (n_samples · grid rows).
+ * of one feature for all rows go to the model as dense batches of whole samples (n_samples · grid rows in all,
+ * at most `batchRows` per call).
  */
-import { denseZeros } from '../models/denseMatrix';
+import { denseRowSlice, denseZeros } from '../models/denseMatrix';
 import type { FittedModel } from '../models/model';
-import { checkMatrix, CountingModel, quantile, type Matrix } from './common';
+import { checkMatrix, CountingModel, DEFAULT_BATCH_ROWS, quantile, type Matrix } from './common';
 import { featureNames } from './types';
 
 export interface PartialDependenceOptions {
@@ -67,23 +68,32 @@ export async function partialDependence(model: FittedModel, x: Matrix, options: 
     if (!(j >= 0 && j < d)) throw new Error(`partial dependence: unknown feature ${String(f)} (features: ${names.join(', ')})`);
     return j;
   });
-  const counter = new CountingModel(model, options.batchRows);
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+  const counter = new CountingModel(model, batchRows);
   const k = options.output ?? 0;
   const curves: PartialDependenceCurve[] = [];
   for (const j of wanted) {
     const grid = gridOf(x.map((r) => r[j]!), size, p);
-    // Every (row, grid value) pair as one row of a dense [n_samples · n_grid, n_features] batch.
+    // Every (row, grid value) pair as one row of a dense batch, built and predicted a block of whole samples at a
+    // time (at most batchRows rows) in one reused buffer, so that memory stays at one batch whatever n · n_grid.
     const g = grid.length;
-    const batch = denseZeros(x.length * g, d);
-    const bd = batch.data;
-    x.forEach((row, i) => {
-      for (let q = 0; q < g; q++) {
-        const o = (i * g + q) * d;
-        for (let c = 0; c < d; c++) bd[o + c] = row[c]!;
-        bd[o + j] = grid[q]!;
+    const perBlock = Math.max(1, Math.floor(batchRows / g));
+    const buffer = denseZeros(Math.min(x.length, perBlock) * g, d);
+    const bd = buffer.data;
+    const f = new Float64Array(x.length * g);
+    for (let start = 0; start < x.length; start += perBlock) {
+      const end = Math.min(x.length, start + perBlock);
+      for (let i = start; i < end; i++) {
+        const row = x[i]!;
+        for (let q = 0; q < g; q++) {
+          const o = ((i - start) * g + q) * d;
+          for (let c = 0; c < d; c++) bd[o + c] = row[c]!;
+          bd[o + j] = grid[q]!;
+        }
       }
-    });
-    const f = await counter.predictOutputDense(batch, k);
+      const rows = (end - start) * g;
+      f.set(await counter.predictOutputDense(rows === buffer.rows ? buffer : denseRowSlice(buffer, 0, rows), k), start * g);
+    }
     const ice = x.map((_, i) => Array.from(f.subarray(i * g, (i + 1) * g)));
     const average = grid.map((_, g) => ice.reduce((s, c) => s + c[g]!, 0) / x.length);
     const curve: PartialDependenceCurve = { feature: names[j]!, index: j, grid, average, range: Math.max(...average) - Math.min(...average) };
