@@ -168,3 +168,6 @@ await (await import('./models.mjs')).benchModels();
 
 // The spec language: edit → diagnostics and completion latency for 30/300/3 000-line specs beside yaml-language-server (bench/spec.mjs).
 await (await import('./spec.mjs')).benchSpec();
+
+// The extension in a real workbench: activation, first diagnostics after the editor opens, the .vsix (bench/extension.mjs).
+await (await import('./extension.mjs')).benchExtension();

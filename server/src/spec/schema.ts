@@ -1,9 +1,12 @@
 /**
- * The spec language's JSON Schema (`schemas/xai-pipeline.schema.json`, draft-07), compiled once with ajv.
- * The same file is what editors use for completion and hover, so the server and the editor never disagree.
+ * The spec language's JSON Schema (`schemas/xai-pipeline.schema.json`, draft-07), compiled once with ajv (ahead
+ * of time in the bundles: precompiledValidator.ts). The same file is what editors use for completion and hover,
+ * so the server and the editor never disagree.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schemaJson from '../../../schemas/xai-pipeline.schema.json';
+import { precompiledValidate } from './precompiledValidator';
+import { AJV_OPTIONS, addSpecKeywords } from './schemaOptions';
 
 /** A JSON Schema node as far as this code reads it. */
 export interface SchemaNode {
@@ -23,13 +26,13 @@ export interface SchemaNode {
 
 export const specSchema = schemaJson as unknown as SchemaNode;
 
-// allErrors: report every problem at once; verbose: errors carry their parentSchema (for known keys).
-// markdownDescription is an editor annotation (VS Code), declared so that strict mode accepts it.
-// strictRequired off: `anyOf: [{ required: [equals] }, …]` beside the parent's `properties` is ordinary JSON Schema.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-ajv.addKeyword({ keyword: 'markdownDescription', schemaType: 'string' });
+function compileAtRunTime(): ValidateFunction {
+  const ajv = new Ajv(AJV_OPTIONS);
+  addSpecKeywords(ajv);
+  return ajv.compile(specSchema);
+}
 
-const validateFn: ValidateFunction = ajv.compile(specSchema);
+const validateFn: ValidateFunction = precompiledValidate ?? compileAtRunTime();
 
 /** Validates plain YAML data against the schema; returns ajv's raw errors (empty when valid). Never throws. */
 export function validateAgainstSchema(data: unknown): ErrorObject[] {
