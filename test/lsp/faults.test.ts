@@ -92,7 +92,7 @@ describe('faults during a job (real worker, real file system)', () => {
     process.kill(pid, 'SIGKILL');
     const r = await job.result;
     expect(r).toMatchObject({ ok: false });
-    expect(r.message).toMatch(/^The worker was killed by SIGKILL before finishing the job\./);
+    expect(r.message).toMatch(/^The worker was killed by SIGKILL before finishing the job; the previous run is intact\./);
     expect(await shownError(shownFrom)).toContain('train failed: The worker was killed by SIGKILL');
     await intact(spec, previous);
   });

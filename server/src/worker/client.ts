@@ -145,7 +145,7 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
       }
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       const tail = stderrTail.length ? ` Last output: ${stderrTail.slice(-5).join(' | ')}` : '';
-      finish({ ok: false, message: failure ? `${failure}${tail}` : `The worker ${how} before finishing the job.${tail}` });
+      finish({ ok: false, message: failure ? `${failure}${tail}` : `The worker ${how} before finishing the job; the previous run is intact.${tail}` });
     });
     child.send({ type: 'job', job }, (e) => { if (e) { failure ??= `The job could not be sent to the worker: ${e.message}`; kill(); } });
   });
