@@ -11,7 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,16 +124,20 @@ const spread = (v, digits = 1) => `${median(v).toFixed(digits)} (${Math.min(...v
 async function peerRounds(e, x, y, linear, features) {
   const sklearnOk = spawnSync('/usr/bin/python3', ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
   const ours = [];
+  const oursCpu = [];
   let means = [];
   const run = async () => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r = await e.permutationImportance(linear, x, y, { features, repeats: REPEATS, metric: 'mse', seed: 0, split: 'validation' });
+    const c = process.cpuUsage(c0);
     ours.push(performance.now() - t0);
+    oursCpu.push((c.user + c.system) / 1000);
     means = features.map((f) => r.features.find((g) => g.feature === f).mean);
   };
   if (!sklearnOk) {
     for (let k = 0; k < ROUNDS; k++) await run();
-    return { ours, error: 'python3-sklearn not installed' };
+    return { ours, oursCpu, error: 'python3-sklearn not installed' };
   }
   const dir = mkdtempSync(join(tmpdir(), 'xai-explain-bench-'));
   const file = join(dir, 'data.json');
@@ -142,20 +146,22 @@ async function peerRounds(e, x, y, linear, features) {
   try {
     await peer.ready;
     const theirs = [];
+    const theirsCpu = [];
     let skMeans = [];
     for (let k = 0; k < ROUNDS; k++) {
       // Alternate who goes first, so that a slow moment of the machine does not always hit the same side.
       if (k % 2 === 0) await run();
       const sk = await peer.time();
       theirs.push(sk.ms);
+      theirsCpu.push(sk.cpuMs);
       skMeans = sk.means;
       if (k % 2 === 1) await run();
     }
     const maxMean = Math.max(...skMeans);
     const diff = Math.max(...skMeans.map((m, j) => Math.abs(m - means[j])));
-    return { ours, theirs, agreement: diff / maxMean };
+    return { ours, oursCpu, theirs, theirsCpu, agreement: diff / maxMean };
   } catch (err) {
-    return { ours, error: String(err.message ?? err) };
+    return { ours, oursCpu, error: String(err.message ?? err) };
   } finally {
     peer.close();
     rmSync(dir, { recursive: true, force: true });
@@ -166,7 +172,7 @@ export async function benchExplain() {
   const e = await loadEngine();
   await e.selectBackend('cpu');
   const table = new Table({ style, head: ['method', 'rows', 'explained', 'model', 'evaluations', 'model calls', 'rows per call (min–max)', 'calls with row arrays', 'wall ms', 'in the model ms'] });
-  const peer = new Table({ style, head: [`permutation importance (mse, ${REPEATS} repeats, ${D} features), ${ROUNDS} alternating rounds`, 'rows', 'XAI ms median (min–max)', 'scikit-learn ms median (min–max)', 'ratio of medians XAI/sklearn', 'ratio per round (min–max)', 'max |Δ mean| / max mean'] });
+  const peer = new Table({ style, head: [`permutation importance (mse, ${REPEATS} repeats, ${D} features), ${ROUNDS} alternating rounds`, 'rows', 'XAI wall ms median (min–max)', 'scikit-learn wall ms median (min–max)', 'wall ratio of medians XAI/sklearn', 'wall ratio per round (min–max)', 'XAI CPU ms median', 'scikit-learn CPU ms median', 'CPU ratio', 'max |Δ mean| / max mean'] });
   let perRowCalls = 0;
   let rowArrayCalls = 0;
   // A first pass on 200 rows warms the JIT up and is not printed.
@@ -220,16 +226,19 @@ export async function benchExplain() {
     untrained.dispose();
     if (warmup) continue;
     const pr = await peerRounds(e, x, y, linear, features);
-    if (pr.error) peer.push(['same linear model and data', n, spread(pr.ours), pr.error, '—', '—', '—']);
+    if (pr.error) peer.push(['same linear model and data', n, spread(pr.ours), pr.error, '—', '—', median(pr.oursCpu).toFixed(1), '—', '—', '—']);
     else {
       const ratios = pr.ours.map((v, k) => v / pr.theirs[k]);
-      peer.push(['same linear model and data', n, spread(pr.ours), spread(pr.theirs), (median(pr.ours) / median(pr.theirs)).toFixed(2), `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`, pr.agreement.toFixed(3)]);
+      peer.push(['same linear model and data', n, spread(pr.ours), spread(pr.theirs), (median(pr.ours) / median(pr.theirs)).toFixed(2), `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
+        median(pr.oursCpu).toFixed(1), median(pr.theirsCpu).toFixed(1), (median(pr.oursCpu) / median(pr.theirsCpu)).toFixed(2), pr.agreement.toFixed(3)]);
     }
   }
   console.log(`explanation methods: evaluations (rows predicted or differentiated), calls into the model and rows per call, wall time and the part of it spent inside the model; ${D} features; "explained" = rows attributed`);
   console.log(table.toString());
   console.log(`calls on a single row: ${perRowCalls ? `${perRowCalls} method(s)` : 'none'}; calls that passed an array of rows instead of a dense matrix: ${rowArrayCalls}`);
   console.log(peer.toString());
+  // Both sides share the machine's 2 cores with whatever else runs: the load says how much the figures can be trusted.
+  console.log(`load average over the last minute at the end: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await benchExplain();
