@@ -126,6 +126,22 @@ describe('the job queue', () => {
     }
   });
 
+  it('settings given as initializationOptions (as the extension starts the server) reach the worker too', async () => {
+    const other = await TestClient.start({ initializationOptions: { backend: 'cpu', worker: { memoryLimitMb: 2048, watchdogSeconds: -1 }, explain: { maxRows: 12 }, runsFolder: 'init-runs' } });
+    try {
+      const spec = ws.spec('init-settings', 10);
+      const r = await send(other, 'train', spec).result;
+      expect(r.ok, r.message).toBe(true);
+      expect(r.runDir).toBe(join(ws.dir, 'stock-price/init-runs/init-settings', r.report!.runId));
+      expect(r.report!.backend).toBe('cpu');
+      expect(r.report!.importance!.evaluations).toBe(12 * (1 + 10 * 10));
+      // A value out of range is ignored (the default stays) and said so in the log.
+      expect(other.logs.all.map((m) => m.message)).toContain('[xai] ignored xaiPipelines.worker.watchdogSeconds = -1: use 0 (off) or a number ≥ 1');
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('xai/cancel stops the running job and drops the queued ones of that spec', async () => {
     const spec = ws.spec('cancel-all', 100_000);
     const first = send(client, 'train', spec);
