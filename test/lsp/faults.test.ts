@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../protocol/protocol';
@@ -291,6 +291,46 @@ describe('the server killed mid-run', () => {
     } finally {
       if (firstUp) await first.stop();
       else first.connection.dispose();
+    }
+  });
+});
+
+describe('kill -9 of the worker as it writes the run folder, then a new server', () => {
+  it('leaves either the complete new run as latest or the previous one; never a visible partial run', async () => {
+    const spec = ws.spec('restart-write', 5);
+    const first = await TestClient.start();
+    const prev = await send(first, 'train', spec).result;
+    expect(prev.ok, prev.message).toBe(true);
+    ws.spec('restart-write', 40);
+    const job = send(first, 'train', spec);
+    job.result.catch(() => undefined);
+    const pid = await job.pid();
+    // The worker's first report of the write stage (it starts the run folder right after): kill it there, then
+    // the server too, so that a new server reads what is on disk.
+    await job.progress((v) => v.kind === 'report' && v.message === 'Writing the run folder');
+    process.kill(pid, 'SIGKILL');
+    await waitGone(pid);
+    expect(alive(pid)).toBe(false);
+    first.process.kill('SIGKILL');
+    first.connection.dispose();
+
+    // Whatever the worker had written: the visible runs are complete (visibleRuns checks) and latest is one of them.
+    const seen = visibleRuns(spec.runsDir);
+    expect(seen.runs).toContain(prev.report!.runId);
+    expect(seen.runs).toContain(seen.latest);
+    const partial = seen.hidden.map((h) => `${h}: ${JSON.stringify(readdirSync(join(spec.runsDir, h), { recursive: true }))}`);
+    console.log(`worker killed at the write stage: visible ${JSON.stringify(seen.runs)}, latest ${seen.latest}, hidden ${partial.join('; ') || 'none'}`);
+    const second = await TestClient.start();
+    try {
+      const latest = await second.connection.sendRequest('xai/latestRun', { uri: spec.uri }) as { report: { runId: string } } | null;
+      expect(latest?.report.runId).toBe(seen.latest);
+      ws.spec('restart-write', 5);
+      const again = await send(second, 'train', spec).result;
+      expect(again.ok, again.message).toBe(true);
+      // The next run removed the dead writer's hidden temp folder, if there was one.
+      expect(visibleRuns(spec.runsDir)).toMatchObject({ latest: again.report!.runId, hidden: [] });
+    } finally {
+      await second.stop();
     }
   });
 });
