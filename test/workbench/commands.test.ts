@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ARTIFACTS, ROOT, Workbench, makeWorkspace, packageExtension } from './harness';
 
@@ -50,6 +50,21 @@ async function notifications(w: Workbench): Promise<string> {
   return (await w.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => [])).join('\n');
 }
 
+/**
+ * Runs `item` from the Explorer's context menu on the file open in the editor: reveals it in the Explorer (its row
+ * is then selected) and right-clicks the row.
+ */
+async function explorerContextMenu(w: Workbench, name: string, item: string): Promise<void> {
+  await w.runCommand('File: Reveal Active File in Explorer View');
+  const row = w.page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: name }).first();
+  await row.waitFor();
+  await row.click({ button: 'right' });
+  const entry = w.page.locator('.monaco-menu .action-item', { hasText: item }).first();
+  await entry.waitFor();
+  await w.screenshot(`context-menu-${item.replace(/\W+/g, '-').toLowerCase()}`);
+  await entry.click();
+}
+
 /** Waits until the language server answers for the open spec (its code lenses are drawn). */
 async function waitForLenses(w: Workbench): Promise<void> {
   await w.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train' }).first().waitFor({ timeout: 60_000 });
@@ -59,7 +74,7 @@ describe('XAI Pipelines commands in the workbench', () => {
   test('New Pipeline on penguins.csv writes a spec without errors that trains', async () => {
     const w = await open('new-pipeline');
     await w.openFile('penguins.csv');
-    await w.runCommand('XAI Pipelines: New Pipeline from CSV');
+    await explorerContextMenu(w, 'penguins.csv', 'New Pipeline from CSV');
     const specPath = join(workspace!, 'data', 'penguins.xai.yaml');
     await w.page.locator('.tab[data-resource-name="penguins.xai.yaml"]').first().waitFor({ timeout: 60_000 });
     expect(existsSync(specPath)).toBe(true);
@@ -118,18 +133,20 @@ describe('XAI Pipelines commands in the workbench', () => {
     const w = wb;
     await w.openFolder(workspace);
     await w.openFile('model.json');
-    await w.runCommand('XAI Pipelines: Explain Model File');
+    await explorerContextMenu(w, 'model.json', 'Explain Model File');
     await expect.poll(() => statSync(join(runDir!, 'report.json')).mtimeMs, { timeout: 180_000, interval: 500 }).toBeGreaterThan(before);
-    // The report opens in a webview beside the editor.
+    // The run's Report panel opens (a webview tab named after the run).
+    const title = `Report: stock-price ${basename(runDir!)}`;
+    await w.page.locator('.tab', { hasText: title }).first().waitFor({ timeout: 60_000 });
     await w.page.frameLocator('iframe.webview').first().frameLocator('#active-frame').locator('body *').first().waitFor({ timeout: 60_000 });
-    const tabs = await w.page.locator('.tab').allInnerTexts();
-    expect(tabs.join(' ')).toMatch(/report|flowchart|stock-price/i);
     await w.page.waitForTimeout(1500);
     await w.screenshot('explain-model-file-report');
   }, 300_000);
 
   test('an untrusted workspace shows diagnostics but refuses to train, saying why', async () => {
-    const broken = readFileSync(join(ROOT, 'examples', 'stock-price', SPEC), 'utf8').replace(/^model:/m, 'modle:');
+    // Two errors: a misspelled key (the spec text shows it) and a misspelled column (only the CSV shows it).
+    const broken = readFileSync(join(ROOT, 'examples', 'stock-price', SPEC), 'utf8').replace(/^model:/m, 'modle:').replace(/^( {2}target:) price$/m, '$1 prcie');
+    expect(broken).toContain('target: prcie');
     workspace = makeWorkspace({ 'stock-price/broken.xai.yaml': broken });
     wb = await Workbench.start({ vsix, name: 'untrusted', workspaceTrust: true });
     const w = wb;
@@ -143,12 +160,36 @@ describe('XAI Pipelines commands in the workbench', () => {
     await w.page.locator('#status\\.problems').waitFor({ timeout: 60_000 });
     await w.openFile('broken.xai.yaml');
     await w.page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+    // The key error is reported; the column is not checked, since the CSV is not read.
+    await w.page.keyboard.press('Control+Shift+M');
+    const panel = w.page.locator('.markers-panel');
+    await expect.poll(() => panel.innerText(), { timeout: 30_000 }).toMatch(/unknown key 'modle'/i);
+    expect(await panel.innerText()).not.toContain('prcie');
     await w.runCommand('XAI Pipelines: Train');
     await expect.poll(() => notifications(w), { timeout: 30_000, interval: 300 }).toMatch(/trust/i);
     expect(await notifications(w)).toMatch(/data files/);
     await w.screenshot('untrusted-refused');
     // Nothing was run or written.
     expect(existsSync(join(workspace, 'stock-price', '.xai'))).toBe(false);
+  }, 300_000);
+
+  test('the Getting Started walkthrough opens the stock-price example and trains it', async () => {
+    const w = await open('walkthrough');
+    await w.runCommand('Welcome: Open Walkthrough...');
+    const row = w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with XAI Pipelines' }).first();
+    await row.waitFor();
+    await row.click();
+    const page = w.page.locator('.gettingStartedContainer');
+    await page.waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Open the Example' }).first().click();
+    await w.page.locator('.tab[data-resource-name="stock-price.xai.yaml"]').first().waitFor({ timeout: 30_000 });
+    expect(existsSync(join(workspace!, 'xai-example', 'stock-price', SPEC))).toBe(true);
+    expect(existsSync(join(workspace!, 'xai-example', 'data', 'stocks.csv'))).toBe(true);
+    await w.screenshot('walkthrough-example-open');
+    await page.locator('.getting-started-step', { hasText: 'Train it' }).first().click();
+    await page.getByRole('button', { name: 'Train', exact: true }).first().click();
+    await expect.poll(() => runFolders(join(workspace!, 'xai-example', 'stock-price', '.xai', 'runs'), 'stock-price').length, { timeout: 240_000, interval: 1000 }).toBe(1);
+    await w.screenshot('walkthrough-trained');
   }, 300_000);
 
   test('Run on Save trains the spec again after an edit', async () => {

@@ -19,7 +19,8 @@ export function registerOpenExample(context: vscode.ExtensionContext): vscode.Di
       await vscode.workspace.fs.copy(vscode.Uri.joinPath(context.extensionUri, 'examples', rel), to);
     }
     const spec = vscode.Uri.joinPath(root, FILES[0]!);
-    await vscode.window.showTextDocument(spec);
+    // From the walkthrough (no text editor active): beside it, so that its next step (Train) finds the spec visible.
+    await vscode.window.showTextDocument(spec, { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside });
     return spec;
   });
 }
