@@ -72,7 +72,7 @@ describe('worker process on the real stocks CSV', () => {
     expect(report.target).toBe('price');
     expect(report.data).toMatchObject({ rows: 113, trainRows: 90, validationRows: 23 });
     expect(report.steps.map((s) => [s.step, s.rowsIn, s.rowsOut])).toEqual([
-      ['load', 560, 560], ['filter', 560, 123], ['sort', 123, 123], ['lags', 123, 113], ['split', 113, 113], ['standardize', 90, 90],
+      ['load', 560, 560], ['filter', 560, 123], ['sort', 123, 123], ['lags', 123, 113], ['split', 113, 113], ['target_transform', 113, 113], ['standardize', 90, 90],
     ]);
     expect(report.steps[3]!.detail).toMatch(/10 rows with incomplete lags dropped/);
     expect(report.backend).toBe('wasm'); // tfjs-node is absent here, wasm is next
@@ -106,6 +106,8 @@ describe('worker process on the real stocks CSV', () => {
     const fitted = JSON.parse(readFileSync(join(runDir, 'preprocessing.json'), 'utf8')) as FittedPreprocessing;
     expect(Object.keys(fitted.standardize.features)).toEqual(report.features);
     expect(fitted.standardize.target).toBeDefined();
+    // The model learns the change from the last price; rawPredictor adds price_lag1 back (prices, as in predictions.json).
+    expect(fitted.target_transform).toEqual({ method: 'difference', relative_to: 'price_lag1' });
     const saved = JSON.parse(readFileSync(join(runDir, 'predictions.json'), 'utf8')) as { rows: { model: number; target: number }[] };
     const data = prepareData(readSpec(specPath).spec, specPath);
     const model = await loadMlp(join(runDir, 'model'));

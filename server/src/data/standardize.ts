@@ -4,6 +4,7 @@
  */
 import type { StepAccount } from '../../../protocol/protocol';
 import type { StandardizeStep } from '../spec/types';
+import { fromRelativeTarget, relativeBase, toRelativeTarget, type RelativeTarget } from './frame/targetTransform';
 
 /** z = (value − mean) / std, in the column's units. */
 export interface ScalerParams { mean: number; std: number }
@@ -16,6 +17,8 @@ export interface FittedPreprocessing {
   target: string;
   /** Only the standardized features appear in `features`; `target` only when the target was standardized. */
   standardize: { features: Record<string, ScalerParams>; target?: ScalerParams };
+  /** The model learns the target relative to a raw input (data.target_transform), before any standardization. */
+  target_transform?: RelativeTarget;
 }
 
 /** Mean and population standard deviation (ddof = 0, as scikit-learn's StandardScaler); std 0 becomes 1. */
@@ -61,14 +64,30 @@ export function transformFeatures(fitted: FittedPreprocessing, x: readonly (read
   }));
 }
 
-/** Raw target values → model outputs' scale. */
-export function transformTarget(fitted: FittedPreprocessing, y: readonly number[]): number[] {
+/**
+ * Raw target values [n] → model outputs' scale [n]: relative to the base input when there is a target transform
+ * (then `x`, the raw feature rows [n, n_features], is required), then standardized.
+ * @throws Error when a target transform needs `x` and it is missing.
+ */
+export function transformTarget(fitted: FittedPreprocessing, y: readonly number[], x?: readonly (readonly number[])[]): number[] {
+  const rel = fitted.target_transform ? toRelativeTarget(fitted.target_transform, y, baseOf(fitted, x)) : y;
   const p = fitted.standardize.target;
-  return p ? y.map((v) => (v - p.mean) / p.std) : [...y];
+  return p ? rel.map((v) => (v - p.mean) / p.std) : [...rel];
 }
 
-/** Model outputs → the target's original units. */
-export function inverseTarget(fitted: FittedPreprocessing, y: readonly number[]): number[] {
+/**
+ * Model outputs [n] → the target's original units [n]: undo the standardization, then (target transform) add
+ * the base input of each row of `x` (raw feature rows [n, n_features]) back.
+ * @throws Error when a target transform needs `x` and it is missing.
+ */
+export function inverseTarget(fitted: FittedPreprocessing, y: readonly number[], x?: readonly (readonly number[])[]): number[] {
   const p = fitted.standardize.target;
-  return p ? y.map((v) => v * p.std + p.mean) : [...y];
+  const out = p ? y.map((v) => v * p.std + p.mean) : [...y];
+  return fitted.target_transform ? fromRelativeTarget(fitted.target_transform, out, baseOf(fitted, x)) : out;
+}
+
+function baseOf(fitted: FittedPreprocessing, x: readonly (readonly number[])[] | undefined): number[] {
+  const t = fitted.target_transform!;
+  if (!x) throw new Error(`the target is relative to ${t.relative_to} (target_transform ${t.method}): its rows' raw features are needed`);
+  return relativeBase(t, fitted.features, x);
 }
