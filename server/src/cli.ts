@@ -11,6 +11,7 @@ import { Command, Option } from 'commander';
 import Table from 'cli-table3';
 import type { RunReport, RunResult } from '../../protocol/protocol';
 import { version } from '../../package.json';
+import type { CrossValidationReport } from './pipeline/crossValidate';
 import { formatDiagnostic } from './pipeline/specInput';
 import { loadSpecFile } from './spec/check';
 import { checkFiles, formatCheckLine } from './spec/checkFiles';
@@ -59,11 +60,28 @@ const compact = { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': 
 
 const f = (v: number, digits = 4): string => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
+/** k-fold: each metric as mean ± std over the folds, the model beside the baseline; then what the saved model is. */
+function printCrossValidation(cv: CrossValidationReport, modelName: string): void {
+  const keys = Object.keys(cv.model);
+  const t = new Table({ head: ['', ...keys], ...compact });
+  const cell = (m: { mean: number; std: number } | undefined) => (m ? `${f(m.mean)} ± ${f(m.std)}` : '—');
+  t.push([modelName, ...keys.map((k) => cell(cv.model[k]))]);
+  t.push([`baseline: ${cv.baseline.name}`, ...keys.map((k) => cell(cv.baseline.metrics[k]))]);
+  out(`k-fold cross-validation (${cv.k} folds${cv.stratified ? ', stratified' : ''}, seed ${cv.seed}): mean ± std (population) over the folds`);
+  out(t.toString());
+  out(`Per fold (${keys[0]}): ${cv.folds.map((x) => f(x.model[keys[0]!]!)).join(', ')}`);
+  out(`Final model: ${cv.finalModel}.`);
+  out();
+}
+
 function printReport(report: RunReport, runDir: string): void {
   const m = report.metrics;
   out();
-  out(`Validation (${report.data.validationRows} rows; trained on ${report.data.trainRows}), target '${report.target}':`);
   const modelName = report.model.type === 'mlp' ? 'MLP' : report.model.type;
+  const cv = (report as RunReport & { crossValidation?: CrossValidationReport }).crossValidation;
+  if (cv) printCrossValidation(cv, modelName);
+  out(cv ? `Out-of-fold predictions of all ${report.data.rows} rows, target '${report.target}':`
+    : `Validation (${report.data.validationRows} rows; trained on ${report.data.trainRows}), target '${report.target}':`);
   if (m.classification) {
     const c = m.classification;
     const metrics = new Table({ head: ['', 'accuracy', 'balanced acc.', 'F1 (macro)', 'ROC AUC', 'log loss'], ...compact });

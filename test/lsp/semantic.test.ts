@@ -104,6 +104,15 @@ describe('data-aware checks over stdio', () => {
     expect(withCode(await openAndDiagnose(client, ws.specUri('horizonFits', fits), fits), 'lags-exceed-rows')).toEqual([]);
   });
 
+  it('k-fold: more folds than rows is an error on k; a feasible k is clean', async () => {
+    const many = variant('method: chronological\n      validation: 0.2', 'method: kfold\n      k: 200');
+    expect(await openAndDiagnose(client, ws.specUri('kfoldMany', many), many)).toEqual([
+      err(tokenRange(many, 'k: 200', '200'), 'split-no-data', '200 folds need at least 200 rows, but the lags leave 113.'),
+    ]);
+    const five = variant('method: chronological\n      validation: 0.2', 'method: kfold\n      k: 5');
+    expect(await openAndDiagnose(client, ws.specUri('kfoldFive', five), five)).toEqual([]);
+  });
+
   it('flags the target used as a feature (leakage) and a feature listed twice, with fixes that remove them', async () => {
     const text = variant('  target: price\n', '  target: price\n  features:\n    - price_lag1\n    - price\n    - price_lag2\n    - price_lag1\n');
     const uri = ws.specUri('leak', text);

@@ -9,7 +9,7 @@
  *
  * Codes: `unknown-column`, `target-in-features`, `task-target-mismatch`, `split-no-data`, `split-rounds-to-zero`,
  * `lags-exceed-rows`, `learning-rate-high`, `epochs-high`, `batch-exceeds-training`, `explainer-model-mismatch`,
- * `model-task-mismatch`.
+ * `model-task-mismatch`, `target-transform-task`.
  */
 import { basename } from 'node:path';
 import { columnOf, type DataProfile } from './dataProfile';
@@ -64,6 +64,11 @@ export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefi
     }
   });
 
+  // A target relative to a feature is a regression's residual form; it has no meaning for class labels.
+  if (isMapValue(data.target_transform) && str(raw.task) === 'classification') {
+    add(['data', 'target_transform'], 'error', 'target-transform-task',
+      'target_transform applies to regression: a class label has no difference or return. Remove it, or use task: regression.');
+  }
   checkHyperparameters(raw, add);
   checkExplainers(raw, add);
   if (!profile) return out;
@@ -164,6 +169,7 @@ function columnRefs(data: Raw, steps: unknown[], explanation: unknown[]): Column
   if (isMapValue(data.sort)) ref(['data', 'sort', 'column'], data.sort.column, 'sort');
   if (Array.isArray(data.column_types)) data.column_types.forEach((c, i) => { if (isMapValue(c)) ref(['data', 'column_types', i, 'column'], c.column, 'column_types'); });
   if (Array.isArray(data.features)) data.features.forEach((f, i) => ref(['data', 'features', i], f, 'feature', true));
+  if (isMapValue(data.target_transform)) ref(['data', 'target_transform', 'relative_to'], data.target_transform.relative_to, 'target_transform', true);
   explanation.forEach((step, i) => {
     const pd = isMapValue(step) && isMapValue(step.partial_dependence) ? step.partial_dependence : undefined;
     if (pd && Array.isArray(pd.features)) pd.features.forEach((f, j) => ref(['explanation', i, 'partial_dependence', 'features', j], f, 'partial_dependence', true));
@@ -287,6 +293,15 @@ function checkRows(raw: Raw, data: Raw, steps: unknown[], profile: DataProfile, 
   let splitIndex = -1;
   steps.forEach((s, i) => { if (isMapValue(s) && 'split' in s) splitIndex = i; });
   const split = splitIndex >= 0 && isMapValue((steps[splitIndex] as Raw).split) ? (steps[splitIndex] as Raw).split as Raw : {};
+  if (split.method === 'kfold') {
+    // k-fold validates every row once: it needs k rows at least (and has no validation fraction).
+    const k = num(split.k) ?? 5;
+    if (Number.isInteger(k) && k > n) {
+      add(['preprocessing', splitIndex, 'split', split.k !== undefined ? 'k' : 'method'], 'error', 'split-no-data',
+        `${k} folds need at least ${k} rows, but ${n === afterFilter ? (afterFilter === profile.rows ? 'the data has' : 'the filter keeps') : 'the lags leave'} ${n}.`);
+    }
+    return;
+  }
   const fraction = num(split.validation) ?? 0.2;
   const testFraction = num(split.test) ?? 0;
   if (!(fraction > 0 && fraction < 1)) return;

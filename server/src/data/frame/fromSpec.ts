@@ -10,7 +10,7 @@ import type { DataStep, Recipe } from './recipe';
 
 /**
  * Whether the spec needs the columnar path: a data-preparation step, a lag horizon, a stratified split or a
- * test part, a filter by list or range, or load options (missing values, delimiter, column types). A plain classification spec stays on
+ * test part, k-fold, a filter by list or range, or load options (missing values, delimiter, column types). A plain classification spec stays on
  * the row-table path (its label encoding lives in models/labels.ts); both encode classes in the same order.
  */
 export function usesFramePipeline(spec: PipelineSpec): boolean {
@@ -20,7 +20,7 @@ export function usesFramePipeline(spec: PipelineSpec): boolean {
   return (spec.preprocessing ?? []).some((s) => {
     if ((DATA_PREP_STEP_KINDS as readonly string[]).includes(Object.keys(s)[0]!)) return true;
     if ('lags' in s) return s.lags.horizon !== undefined;
-    if ('split' in s) return s.split.method === 'stratified' || (s.split.test ?? 0) > 0;
+    if ('split' in s) return s.split.method === 'stratified' || s.split.method === 'kfold' || (s.split.test ?? 0) > 0;
     return false;
   });
 }
@@ -45,7 +45,7 @@ export function recipeFromSpec(spec: PipelineSpec): { recipe: Recipe; load: Load
   if (d.sort) steps.push({ sort: { columns: [d.sort.column] } });
   let standardizeTarget = false;
   for (const s of spec.preprocessing ?? []) {
-    if ('split' in s) steps.push({ split: { method: s.split.method, validation: s.split.validation, test: s.split.test, seed: s.split.seed } });
+    if ('split' in s) steps.push({ split: { method: s.split.method, validation: s.split.validation, test: s.split.test, seed: s.split.seed, k: s.split.k } });
     else if ('standardize' in s) {
       standardizeTarget ||= s.standardize.target === true;
       const cols = s.standardize.columns;

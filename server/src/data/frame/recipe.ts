@@ -12,7 +12,7 @@ import { loadCsvFrame, parseCsvFrame, type LoadInfo, type LoadOptions } from './
 import { loadDataFrame } from './source';
 import { dropDuplicates, dropMissingRows, filterFrame, sortFrame, type RowFilter } from './rowSteps';
 import { fitCorrelationFilter, fitKBest, fitVarianceThreshold } from './select';
-import { splitFrameRows, type SplitMethod, type SplitParts } from './splits';
+import { kFold, splitFrameRows, type SplitMethod, type SplitParts } from './splits';
 import { assertTargetComplete, encodeTarget, fitLabelEncoder, numericTarget } from './target';
 import { datePartsFrame, diffFrame, lagFrame, rollingFrame, type DatePart, type RollingStat } from './windows';
 
@@ -37,7 +37,11 @@ export type DataStep =
   | { correlation_filter: { threshold: number } }
   | { k_best: { k: number; score?: 'f_test' | 'mutual_info' } };
 
-export interface SplitConfig { method: SplitMethod; validation: number; test?: number; seed?: number }
+/** A holdout split (`validation`, `test` fractions), or k-fold (`k` folds; the final fit then uses every row). */
+export interface SplitConfig { method: SplitMethod | 'kfold'; validation?: number; test?: number; seed?: number; k?: number }
+
+/** One fold of k-fold: its held-out rows and the others, ascending row indices after the row steps. */
+export interface Fold { train: number[]; validation: number[] }
 
 export type DataTask = 'regression' | 'classification';
 
@@ -78,6 +82,8 @@ export interface PreparedFrame {
   classes?: string[];
   saved: SavedDataPipeline;
   steps: DataStepAccount[];
+  /** k-fold only: the folds (the parts above then train on every row and validate on none). */
+  folds?: Fold[];
 }
 
 const FITTED = new Set(['drop_columns', 'impute', 'clip', 'one_hot', 'standardize', 'min_max', 'variance_threshold', 'correlation_filter', 'k_best']);
@@ -115,12 +121,12 @@ function chooseFeatures(frame: Frame, recipe: Recipe): { features: string[]; lef
 }
 
 /**
- * Runs the recipe on a loaded frame.
+ * Runs the recipe on a loaded frame. With `fold` (k-fold evaluation), the fold's rows replace the split's parts.
  * @throws DataError (with row and column where there is one) for bad data, unknown columns, a missing target,
  *   a fitted step before the split, a row step after it, a categorical feature left unencoded, a missing value
  *   left in a feature.
  */
-export function prepareFrame(input: Frame, recipe: Recipe, loadInfo: LoadInfo, load: LoadOptions = {}): PreparedFrame {
+export function prepareFrame(input: Frame, recipe: Recipe, loadInfo: LoadInfo, load: LoadOptions = {}, fold?: Fold): PreparedFrame {
   let frame = input;
   const steps: DataStepAccount[] = [];
   const rowSteps: DataStep[] = [];
@@ -151,7 +157,28 @@ export function prepareFrame(input: Frame, recipe: Recipe, loadInfo: LoadInfo, l
   const rawClasses = recipe.task === 'classification' ? stratifyCodes(frame, recipe.target) : undefined;
 
   const split: SplitConfig = splitStep ?? { method: recipe.task === 'classification' ? 'stratified' : 'chronological', validation: 0.2 };
-  const s = splitFrameRows(n, { method: split.method, validation: split.validation, test: split.test, seed: split.seed ?? recipe.seed, classes: rawClasses }, file);
+  let s: { parts: SplitParts; account: DataStepAccount };
+  let folds: Fold[] | undefined;
+  if (fold) {
+    // One fold of k-fold evaluation: everything after the split is fitted on the fold's training rows.
+    s = { parts: { train: fold.train, validation: fold.validation, test: [] }, account: { step: 'split', rowsIn: n, rowsOut: n, detail: `one fold: ${fold.train.length} training, ${fold.validation.length} validation` } };
+  } else if (split.method === 'kfold') {
+    const k = split.k ?? 5;
+    const seed = split.seed ?? recipe.seed;
+    if (split.test) throw new DataError('split: k-fold has no test part (test must be 0 or absent)', { file });
+    folds = kFold(n, k, seed, rawClasses, file);
+    const sizes = [...new Set(folds.map((f) => f.validation.length))].sort((a, b) => a - b).join(' or ');
+    const all = Array.from({ length: n }, (_, r) => r);
+    s = {
+      parts: { train: all, validation: [], test: [] },
+      account: {
+        step: 'split', rowsIn: n, rowsOut: n,
+        detail: `k-fold (k = ${k}, ${rawClasses ? 'stratified by class, ' : ''}seed ${seed}): folds of ${sizes} rows, each validated once by a model fitted on the other rows; the final model is fitted on all ${n} rows`,
+      },
+    };
+  } else {
+    s = splitFrameRows(n, { method: split.method, validation: split.validation ?? 0.2, test: split.test, seed: split.seed ?? recipe.seed, classes: rawClasses }, file);
+  }
   steps.push(s.account);
   const train = s.parts.train;
 
@@ -227,7 +254,7 @@ export function prepareFrame(input: Frame, recipe: Recipe, loadInfo: LoadInfo, l
     load: { delimiter: loadInfo.delimiter, missing: load.missing ? [...load.missing] : undefined, types: loadInfo.types, dateFormats: load.dateFormats ? { ...load.dateFormats } : undefined },
     rowSteps, fitted, features, groups, target: { column: recipe.target, task: recipe.task, classes },
   };
-  return { frame, parts: s.parts, features, groups, y, classes, saved, steps };
+  return { frame, parts: s.parts, features, groups, y, classes, saved, steps, ...(folds ? { folds } : {}) };
 }
 
 /** Class codes of the raw target, for stratification (sorted texts, so the order does not depend on the file). */

@@ -67,18 +67,23 @@ export function splitFrameRows(
 }
 
 /**
- * k-fold cross-validation folds over rows 0 … n−1: a seeded permutation dealt into k folds of sizes differing by at
- * most one (stratified by `classes` when given: each class dealt round-robin). Returns, per fold, its held-out
- * rows and the other rows, ascending.
- * @throws DataError when k < 2 or k > n.
+ * k-fold cross-validation folds over rows 0 … n−1, deterministic from the seed (scripts/reference/kfold.py
+ * reproduces them): a seeded permutation (Mulberry32 + Fisher–Yates, ../random.ts) dealt round-robin into k folds,
+ * the i-th row of the permutation to fold i mod k. Stratified when `classes` ([n] class codes) are given: the
+ * permutation's rows are taken class by class (ascending code), each class in permutation order, and the same
+ * round-robin continues across classes, so every fold's class counts and sizes differ by at most one. Returns,
+ * per fold, its held-out rows and the other rows, ascending (scikit-learn's KFold/StratifiedKFold in spirit, not
+ * in their exact assignment).
+ * @throws DataError when k is not an integer from 2 to n.
  */
-export function kFold(n: number, k: number, seed: number, classes?: ArrayLike<number>): { train: number[]; validation: number[] }[] {
-  if (!Number.isInteger(k) || k < 2 || k > n) throw new DataError(`k_fold: k must be an integer from 2 to the ${n} rows, not ${k}`, { file: '' });
+export function kFold(n: number, k: number, seed: number, classes?: ArrayLike<number>, file = ''): { train: number[]; validation: number[] }[] {
+  if (!Number.isInteger(k) || k < 2 || k > n) throw new DataError(`split: k must be an integer from 2 to the ${n} rows, not ${k}`, { file });
   const order = permutation(n, seededRandom(seed));
   const fold = new Int32Array(n);
   if (classes) {
-    const next = new Map<number, number>();
-    for (const i of order) { const c = classes[i]!; const f = next.get(c) ?? 0; fold[i] = f % k; next.set(c, f + 1); }
+    const codes = [...new Set(Array.from(order, (i) => classes[i]!))].sort((a, b) => a - b);
+    let dealt = 0;
+    for (const c of codes) for (const i of order) if (classes[i] === c) fold[i] = dealt++ % k;
   } else order.forEach((i, r) => { fold[i] = r % k; });
   return Array.from({ length: k }, (_, f) => {
     const train: number[] = [], validation: number[] = [];
