@@ -128,6 +128,23 @@ describe('report webview (real Chromium, real runs)', () => {
     const titles = await page.$$eval('.xai-beeswarm .xai-beeswarm-dot circle', (cs) => cs.map((c) => c.querySelector('title')?.textContent ?? ''));
     expect(titles).toHaveLength(8 * features.length);
     for (const f of features) expect(titles.filter((t) => t.startsWith(`${f}, sample `))).toHaveLength(8);
+    // Colour follows the feature's value (SHAP's summary plot): within a feature, a higher value is redder and less blue.
+    expect(shap.x).toHaveLength(8);
+    const dots = await page.$$eval('.xai-beeswarm .xai-beeswarm-dot circle', (cs) => cs.map((c) => ({
+      title: c.querySelector('title')?.textContent ?? '', rgb: (getComputedStyle(c).fill.match(/[\d.]+/g) ?? []).map(Number),
+    })));
+    for (const [j, f] of features.entries()) {
+      const mine = dots.filter((d) => d.title.startsWith(`${f}, sample `))
+        .map((d) => ({ value: shap.x![Number(/sample (\d+)/.exec(d.title)![1]) - 1]![j]!, rgb: d.rgb }))
+        .sort((a, b) => a.value - b.value);
+      const channels = (k: number): number[] => mine.map((d) => d.rgb.length === 3 && d.rgb.every((v) => v <= 1) ? d.rgb[k]! * 255 : d.rgb[k]!);
+      const red = channels(0); const blue = channels(2);
+      for (let i = 1; i < mine.length; i++) {
+        expect(red[i]!).toBeGreaterThanOrEqual(red[i - 1]! - 1e-6);
+        expect(blue[i]!).toBeLessThanOrEqual(blue[i - 1]! + 1e-6);
+      }
+      if (mine[0]!.value < mine.at(-1)!.value) expect(red.at(-1)!).toBeGreaterThan(red[0]!);
+    }
 
     const section = stock.report.explanations!.find((s) => s.method === 'shap') as unknown as { maxEfficiencyGap: number };
     const checkWaterfall = async (sample: number): Promise<void> => {

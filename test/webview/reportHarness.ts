@@ -16,21 +16,24 @@ import type { RunReport } from '../../protocol/protocol';
 import { DARK_MODERN, LIGHT_MODERN, themeVarDeclarations } from '../../server/src/report/themeVars';
 import { ROOT, type Served } from './harness';
 
+/** The newest mtime of the .ts files under `dir`. */
+const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true, recursive: true })
+  .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+  .reduce((t, e) => Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
+
 /** The built report bundle, rebuilt (esbuild) when a webview or protocol source is newer. */
 export function buildReportBundle(): string {
   const out = join(ROOT, 'dist/webview/report.js');
-  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-    .reduce((t, e) => Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
   const stale = !existsSync(out) || statSync(out).mtimeMs < Math.max(newest(join(ROOT, 'webview/src')), newest(join(ROOT, 'protocol')));
   if (stale) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), 'webview'], { cwd: ROOT, stdio: 'pipe' });
   return readFileSync(out, 'utf8');
 }
 
-/** The built CLI, built first when missing. */
+/** The built CLI, (re)built first when missing or older than an engine or protocol source. */
 export function cliPath(): string {
   const cli = join(ROOT, 'dist/cli/xai.js');
-  if (!existsSync(cli)) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), 'cli'], { cwd: ROOT, stdio: 'pipe' });
+  const stale = !existsSync(cli) || statSync(cli).mtimeMs < Math.max(newest(join(ROOT, 'server/src')), newest(join(ROOT, 'protocol')));
+  if (stale) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), 'cli'], { cwd: ROOT, stdio: 'pipe' });
   return cli;
 }
 

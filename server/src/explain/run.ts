@@ -95,7 +95,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
     }
     return {
       method: 'shap', algorithm, output: r.outputName, baseValue: r.baseValues[0]!, ranking: ranking(r), rows: rows.map((_, j) => j),
-      values: r.values, predictions: r.predictions, maxEfficiencyGap: Math.max(...(r.gaps ?? [0])), exact: algorithm !== 'kernel_shap' || r.details.exact === true,
+      values: r.values, x: rows.map((row) => [...row]), predictions: r.predictions, maxEfficiencyGap: Math.max(...(r.gaps ?? [0])), exact: algorithm !== 'kernel_shap' || r.details.exact === true,
       evaluations: r.evaluations, wallMs: 0,
     };
   }

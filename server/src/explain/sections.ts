@@ -21,6 +21,8 @@ export interface ShapSection extends SectionBase {
   /** Row indices (in the explained split) and their values [n_samples, n_features]. */
   rows: number[];
   values: number[][];
+  /** The explained rows' feature values as the model sees them [n_samples, n_features], for the summary plot's colours. */
+  x?: number[][];
   predictions: number[];
   maxEfficiencyGap: number;
   exact: boolean;

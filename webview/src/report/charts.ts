@@ -74,8 +74,18 @@ export function importanceChart(series: ImportanceSeries, width: number): SVGSVG
 }
 
 /**
+ * The colour of a summary-plot dot: with the feature's value, a mix from blue (the feature's lowest explained
+ * value) to red (its highest), as in SHAP's summary plot (CSS color-mix of the theme's colours, so a theme switch
+ * recolours it); without, red when the SHAP value raises the prediction and blue when it lowers it.
+ */
+export function beeswarmColor(d: BeeswarmPoint): string {
+  if (d.level === undefined) return d.phi >= 0 ? CHART_COLORS.red : CHART_COLORS.blue;
+  return `color-mix(in srgb, ${CHART_COLORS.red} ${Math.round(100 * d.level)}%, ${CHART_COLORS.blue})`;
+}
+
+/**
  * The SHAP summary (beeswarm): one row per feature, by decreasing mean |SHAP|; one dot per (sample, feature) at
- * its SHAP value, stacked where dots would overlap (Plot's dodge); red pushes the prediction up, blue down.
+ * its SHAP value, stacked where dots would overlap (Plot's dodge), coloured by the feature's value (beeswarmColor).
  */
 export function beeswarmChart(order: readonly string[], points: readonly BeeswarmPoint[], samples: number, width: number, output: string): SVGSVGElement | HTMLElement {
   const r = samples > 200 ? 2 : 3;
@@ -89,8 +99,8 @@ export function beeswarmChart(order: readonly string[], points: readonly Beeswar
     marks: [
       Plot.ruleX([0], { stroke: CHART_COLORS.lines }),
       Plot.dot(points, Plot.dodgeY('middle', {
-        x: 'phi', fy: 'feature', r, fill: (d: BeeswarmPoint) => (d.phi >= 0 ? CHART_COLORS.red : CHART_COLORS.blue), stroke: 'none',
-        title: (d: BeeswarmPoint) => `${d.feature}, sample ${d.sample + 1}: ${signed(d.phi)}`, className: 'xai-beeswarm-dot',
+        x: 'phi', fy: 'feature', r, fill: beeswarmColor, stroke: 'none', className: 'xai-beeswarm-dot',
+        title: (d: BeeswarmPoint) => `${d.feature}, sample ${d.sample + 1}: ${signed(d.phi)}${d.value !== undefined ? ` (value ${formatNumber(d.value)})` : ''}`,
       })),
     ],
   });

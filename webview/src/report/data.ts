@@ -84,6 +84,8 @@ export interface ShapSectionView {
   rows: number[];
   /** [n_samples, n_features] */
   values: number[][];
+  /** The samples' feature values as the model sees them [n_samples, n_features]; absent in older runs. */
+  x?: number[][];
   predictions: number[];
 }
 interface PdCurve { feature: string; grid: number[]; average: number[]; ice?: number[][] }
@@ -144,27 +146,51 @@ export function importanceSeries(report: RunReport): ImportanceSeries[] {
  * order) and a finite prediction; others are left out.
  */
 export function shapSection(report: RunReport): ShapSectionView | undefined {
-  const s = section<{ algorithm?: unknown; output?: unknown; baseValue?: unknown; rows?: unknown; values?: unknown; predictions?: unknown }>(report, 'shap');
+  const s = section<{ algorithm?: unknown; output?: unknown; baseValue?: unknown; rows?: unknown; values?: unknown; x?: unknown; predictions?: unknown }>(report, 'shap');
   if (!s || !finite(s.baseValue) || !Array.isArray(s.values) || !Array.isArray(s.predictions)) return undefined;
   const features = report.features;
-  const rows: number[] = []; const values: number[][] = []; const predictions: number[] = [];
+  const rows: number[] = []; const values: number[][] = []; const predictions: number[] = []; const xs: number[][] = [];
   const rowIds = Array.isArray(s.rows) ? s.rows : [];
+  const sx = Array.isArray(s.x) && s.x.length === s.values.length ? s.x as unknown[] : undefined;
+  const row = (v: unknown): v is number[] => Array.isArray(v) && v.length === features.length && v.every(finite);
+  let allX = sx !== undefined;
   (s.values as unknown[]).forEach((v, i) => {
     const p = (s.predictions as unknown[])[i];
-    if (!Array.isArray(v) || v.length !== features.length || !v.every(finite) || !finite(p)) return;
-    rows.push(finite(rowIds[i]) ? rowIds[i] as number : i); values.push(v as number[]); predictions.push(p);
+    if (!row(v) || !finite(p)) return;
+    rows.push(finite(rowIds[i]) ? rowIds[i] as number : i); values.push(v); predictions.push(p);
+    if (sx && row(sx[i])) xs.push(sx[i] as number[]); else allX = false;
   });
-  return { algorithm: String(s.algorithm ?? 'shap'), output: String(s.output ?? report.target), baseValue: s.baseValue, features, rows, values, predictions };
+  return {
+    algorithm: String(s.algorithm ?? 'shap'), output: String(s.output ?? report.target), baseValue: s.baseValue, features, rows, values, predictions,
+    ...(allX ? { x: xs } : {}),
+  };
 }
 
-export interface BeeswarmPoint { feature: string; sample: number; phi: number }
+export interface BeeswarmPoint {
+  feature: string;
+  sample: number;
+  phi: number;
+  /** The feature's value in this sample, and where it lies between the feature's lowest (0) and highest (1) explained value. */
+  value?: number;
+  level?: number;
+}
 
-/** One point per (sample, feature), features in decreasing mean |SHAP| order (the beeswarm's rows). */
+/**
+ * One point per (sample, feature), features in decreasing mean |SHAP| order (the beeswarm's rows). With the
+ * samples' feature values, each point carries its min–max level within its feature (the summary plot's colour).
+ */
 export function beeswarmPoints(shap: ShapSectionView): { order: string[]; points: BeeswarmPoint[] } {
   const meanAbs = shap.features.map((_, j) => shap.values.reduce((a, row) => a + Math.abs(row[j]!), 0));
   const order = shap.features.map((f, j) => ({ f, m: meanAbs[j]! })).sort((a, b) => b.m - a.m).map((x) => x.f);
   const points: BeeswarmPoint[] = [];
-  shap.values.forEach((row, sample) => row.forEach((phi, j) => points.push({ feature: shap.features[j]!, sample, phi })));
+  const x = shap.x;
+  const lo = x ? shap.features.map((_, j) => Math.min(...x.map((r) => r[j]!))) : [];
+  const hi = x ? shap.features.map((_, j) => Math.max(...x.map((r) => r[j]!))) : [];
+  shap.values.forEach((row, sample) => row.forEach((phi, j) => {
+    const value = x?.[sample]?.[j];
+    const level = value === undefined ? undefined : hi[j]! > lo[j]! ? (value - lo[j]!) / (hi[j]! - lo[j]!) : 0.5;
+    points.push({ feature: shap.features[j]!, sample, phi, ...(value !== undefined ? { value, level } : {}) });
+  }));
   return { order, points };
 }
 

@@ -57,8 +57,12 @@ root.innerHTML = `
   <section class="xai-s-shap" aria-labelledby="xai-h-shap" hidden>
     <h2 id="xai-h-shap">SHAP summary</h2>
     <p class="xai-caption xai-shap-caption"></p>
-    <div class="xai-legend" aria-hidden="true"><span><span class="xai-swatch dot" style="background:${CHART_COLORS.red}"></span>raises the prediction</span>
+    <div class="xai-legend xai-legend-sign" aria-hidden="true"><span><span class="xai-swatch dot" style="background:${CHART_COLORS.red}"></span>raises the prediction</span>
       <span><span class="xai-swatch dot" style="background:${CHART_COLORS.blue}"></span>lowers it</span></div>
+    <div class="xai-legend xai-legend-value" aria-hidden="true" hidden><span>feature value:</span>
+      <span><span class="xai-swatch dot" style="background:${CHART_COLORS.blue}"></span>low</span>
+      <span class="xai-gradient" style="background:linear-gradient(to right, ${CHART_COLORS.blue}, ${CHART_COLORS.red})"></span>
+      <span><span class="xai-swatch dot" style="background:${CHART_COLORS.red}"></span>high</span></div>
     <div class="xai-chart xai-beeswarm" role="figure" aria-labelledby="xai-h-shap"></div>
     <h2 id="xai-h-waterfall">Attribution of one sample</h2>
     <div class="xai-controls">
@@ -171,7 +175,10 @@ function drawShap(report: RunReport, refill: boolean): void {
   if (!shap || !shap.values.length) return;
   const { order, points } = beeswarmPoints(shap);
   $('.xai-shap-caption').textContent = `${shap.algorithm.replace(/_/g, ' ')} values of ${shap.output} for ${shap.values.length} samples ` +
-    `(${points.length} dots); features by decreasing mean |SHAP value|. Each prediction = the base value ${formatNumber(shap.baseValue)} + its SHAP values.`;
+    `(${points.length} dots); features by decreasing mean |SHAP value|. Each prediction = the base value ${formatNumber(shap.baseValue)} + its SHAP values.` +
+    (shap.x ? ' Colour: the feature\'s value in the sample, from its lowest (blue) to its highest (red) among these samples.' : '');
+  $('.xai-legend-value').hidden = !shap.x;
+  $('.xai-legend-sign').hidden = !!shap.x;
   $('.xai-beeswarm').replaceChildren(beeswarmChart(order, points, shap.values.length, chartWidth(), shap.output));
   if (refill) {
     const chosen = fillSelect(sampleSelect, shap.rows.map((row, i) => ({

@@ -18,6 +18,8 @@ td.xai-worse { color: var(--vscode-errorForeground); }
 .xai-legend { display: flex; gap: 16px; margin: 2px 0; color: var(--vscode-descriptionForeground); }
 .xai-swatch { display: inline-block; width: 18px; height: 3px; vertical-align: middle; margin-right: 6px; }
 .xai-swatch.dot { width: 9px; height: 9px; border-radius: 50%; }
+.xai-gradient { display: inline-block; width: 80px; height: 8px; align-self: center; }
+.xai-legend[hidden] { display: none; }
 .xai-markdown { border-left: 3px solid var(--vscode-textBlockQuote-border, var(--vscode-panel-border)); padding: 0 12px; overflow-wrap: anywhere; }
 .xai-markdown table { border-collapse: collapse; }
 .xai-markdown th, .xai-markdown td { border: 1px solid var(--vscode-panel-border); padding: 2px 8px; }
