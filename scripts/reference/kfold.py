@@ -5,7 +5,8 @@ The project's folds are deterministic (server/src/data/frame/splits.ts, kFold): 
 Fisher-Yates, its rows taken class by class (ascending class code, sorted labels) and dealt round-robin into k folds.
 This script reproduces them bit for bit, then scores DecisionTreeClassifier(max_depth=3, random_state=0) on
 examples/data/iris.csv with exactly those folds (PredefinedSplit) via cross_validate, and writes
-test/fixtures/sklearn/kfold_iris_tree.json (tests never call Python). Run from the repository root:
+test/fixtures/sklearn/kfold_iris_tree.json; and LinearRegression on examples/data/diabetes.csv with unstratified
+folds (k=5, seed 3) into test/fixtures/sklearn/kfold_diabetes_linear.json (tests never call Python). Run from the repository root:
     /usr/bin/python3 scripts/reference/kfold.py
 """
 import csv
@@ -15,6 +16,7 @@ import os
 import numpy as np
 import sklearn
 from sklearn.model_selection import PredefinedSplit, cross_validate
+from sklearn.linear_model import LinearRegression
 from sklearn.tree import DecisionTreeClassifier
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
@@ -49,9 +51,13 @@ def permutation(n, rnd):
     return items
 
 
-def kfold(n, k, seed, classes):
+def kfold(n, k, seed, classes=None):
     order = permutation(n, mulberry32(seed))
     fold = [0] * n
+    if classes is None:
+        for r, i in enumerate(order):
+            fold[i] = r % k
+        return fold
     dealt = 0
     for c in sorted(set(classes)):
         for i in order:
@@ -61,7 +67,33 @@ def kfold(n, k, seed, classes):
     return fold
 
 
+def diabetes():
+    with open(os.path.join(ROOT, 'examples', 'data', 'diabetes.csv'), newline='') as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    t = header.index('progression')
+    x = np.array([[float(v) for i, v in enumerate(r) if i != t] for r in body])
+    y = np.array([float(r[t]) for r in body])
+    k, seed = 5, 3
+    fold = kfold(len(y), k, seed)
+    scores = cross_validate(LinearRegression(), x, y, cv=PredefinedSplit(fold),
+                            scoring=['neg_root_mean_squared_error', 'neg_mean_absolute_error', 'r2'])
+    rmse = -scores['test_neg_root_mean_squared_error']
+    out = {
+        'sklearn': sklearn.__version__, 'data': 'examples/data/diabetes.csv', 'target': 'progression',
+        'model': 'LinearRegression()', 'k': k, 'seed': seed, 'fold_of_row': fold,
+        'rmse': rmse.tolist(), 'rmse_mean': float(rmse.mean()), 'rmse_std': float(rmse.std()),
+        'mae': (-scores['test_neg_mean_absolute_error']).tolist(), 'r2': scores['test_r2'].tolist(),
+    }
+    path = os.path.join(ROOT, 'test', 'fixtures', 'sklearn', 'kfold_diabetes_linear.json')
+    with open(path, 'w') as f:
+        json.dump(out, f, indent=1)
+        f.write('\n')
+    print(path, [round(v, 4) for v in rmse], round(out['rmse_mean'], 4), round(out['rmse_std'], 4))
+
+
 def main():
+    diabetes()
     with open(os.path.join(ROOT, 'examples', 'data', 'iris.csv'), newline='') as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]

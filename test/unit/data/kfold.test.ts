@@ -2,7 +2,8 @@
  * k-fold evaluation (split: {method: kfold}): deterministic folds that scikit-learn reproduces
  * (scripts/reference/kfold.py → test/fixtures/sklearn/kfold_iris_tree.json), every row validated exactly once,
  * each fold's fitted steps learned on its training rows only, per-fold accuracies of a tree on iris equal to
- * scikit-learn's cross_validate on the same folds, and the final model fitted on all rows.
+ * scikit-learn's cross_validate on the same folds (and a linear regression's RMSE, MAE and R² on diabetes), and the
+ * final model fitted on all rows.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,5 +122,43 @@ describe('k-fold evaluation', () => {
     expect(written.crossValidation.model.accuracy!.mean).toBeCloseTo(ref.accuracy_mean, 12);
     const predictions = JSON.parse(readFileSync(join(runDir, 'predictions.json'), 'utf8')) as { rows: unknown[] };
     expect(predictions.rows).toHaveLength(150);
+  });
+
+  it('linear regression on diabetes: per-fold RMSE, MAE and R² equal scikit-learn cross_validate on the same unstratified folds', async () => {
+    const lin = JSON.parse(readFileSync(join(root, 'test/fixtures/sklearn/kfold_diabetes_linear.json'), 'utf8')) as {
+      k: number; seed: number; fold_of_row: number[]; rmse: number[]; rmse_mean: number; rmse_std: number; mae: number[]; r2: number[];
+    };
+    const folds = kFold(lin.fold_of_row.length, lin.k, lin.seed);
+    expect(folds.map((f) => f.validation.every((r) => lin.fold_of_row[r] === folds.indexOf(f)))).toEqual([true, true, true, true, true]);
+    writeFileSync(join(dir, 'data', 'diabetes.csv'), readFileSync(join(root, 'examples/data/diabetes.csv')));
+    const path = join(dir, 'specs', 'diabetes.xai.yaml');
+    writeFileSync(path, `version: 1
+name: diabetes-kfold
+task: regression
+data:
+  source: ../data/diabetes.csv
+  target: progression
+preprocessing:
+  - split:
+      method: kfold
+      k: ${lin.k}
+      seed: ${lin.seed}
+model:
+  type: linear_regression
+training:
+  seed: 42
+`);
+    const { report } = await runPipeline(path, { backend: 'cpu', runsRoot: join(dir, 'runs') });
+    const cv = (report as typeof report & { crossValidation: CrossValidationReport }).crossValidation;
+    const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 8));
+    close(cv.model.rmse!.values, lin.rmse);
+    close(cv.model.mae!.values, lin.mae);
+    close(cv.model.r2!.values, lin.r2);
+    expect(cv.model.rmse!.mean).toBeCloseTo(lin.rmse_mean, 8);
+    expect(cv.model.rmse!.std).toBeCloseTo(lin.rmse_std, 8);
+    expect(cv.stratified).toBe(false);
+    expect(cv.baseline.name).toBe('training mean (per fold)');
+    const beatsBaseline = cv.model.rmse!.mean < cv.baseline.metrics.rmse!.mean;
+    expect(beatsBaseline).toBe(true);
   });
 });
