@@ -54,7 +54,9 @@ describe('xai CLI', () => {
     const lines = check.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
     // xai check: file:line:col: severity code message (issue 3).
-    expect(lines[0]).toMatch(/^stock-price\/stock-price\.xai\.yaml:7:11: error data-file-missing .*nope\.csv/);
+    // The source value's position in the example (1-based line; the value starts after `  source: `).
+    const sourceLine = readFileSync(spec, 'utf8').split('\n').findIndex((l) => l.startsWith('  source: ')) + 1;
+    expect(lines[0]).toMatch(new RegExp(`^stock-price/stock-price\\.xai\\.yaml:${sourceLine}:11: error data-file-missing .*nope\\.csv`));
     expect(lines[1]).toMatch(/^stock-price\/stock-price\.xai\.yaml:\d+:\d+: error wrong-type .*epochs/);
     const run = xai(['run', spec], dir);
     expect(run.status).toBe(1);
