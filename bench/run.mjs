@@ -171,3 +171,6 @@ await (await import('./spec.mjs')).benchSpec();
 
 // The extension in a real workbench: activation, first diagnostics after the editor opens, the .vsix (bench/extension.mjs).
 await (await import('./extension.mjs')).benchExtension();
+
+// The flowchart webview in Chromium: first render and re-render after an edit, 10/60/200 nodes with overlays (bench/webview.mjs).
+await (await import('./webview.mjs')).benchWebview();

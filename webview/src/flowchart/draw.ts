@@ -1,7 +1,7 @@
 /**
  * Drawing the flowchart: a full Mermaid render when the graph's structure changes, and for everything else (an
  * edited label, an importance method switched, a sample's path) a patch of the SVG already on screen: label text,
- * fills, edge weights and path classes change in place, without a new layout. A patch that changed label text
+ * fills, edge weights and path classes change in place, without a new layout. A patch whose text outgrows its box
  * schedules a quiet full render (`RELAYOUT_DELAY_MS`) that re-fits the boxes; the new SVG replaces the old one in a
  * single DOM swap, so nothing flickers.
  */
@@ -61,10 +61,10 @@ export async function draw(container: HTMLElement, scene: Scene, hooks: DrawHook
   const key = structureKey(scene);
   const labels = labelsOf(scene);
   if (!force && rendered && rendered.key === key && rendered.theme === scene.theme && container.contains(rendered.svg)) {
-    const changed = patch(rendered, scene, labels);
+    const grew = patch(rendered, scene, labels);
     decorate(rendered.svg, scene);
     hooks.drawn(rendered.svg, 'patch');
-    if (changed) scheduleRelayout(container, scene, hooks);
+    if (grew) scheduleRelayout(container, scene, hooks);
     return 'patch';
   }
   if (relayoutTimer) { clearTimeout(relayoutTimer); relayoutTimer = undefined; }
@@ -74,7 +74,10 @@ export async function draw(container: HTMLElement, scene: Scene, hooks: DrawHook
     flowchart: { htmlLabels: true, useMaxWidth: true, curve: 'basis' }, maxTextSize: 400_000,
   });
   const source = mermaidSource(scene.graph, { overlay: scene.overlay, extraLines: scene.path?.lines, extraGroup: scene.path?.group ?? null });
+  const t0 = performance.now();
   const { svg } = await mermaid.render(`xai-flowchart-svg-${n}`, source);
+  // For `npm run bench`: how much of a full render is Mermaid's parse and layout.
+  performance.measure('xai-mermaid-render', { start: t0, end: performance.now() });
   if (n !== renderSeq) return null;
   const { scrollLeft, scrollTop } = container;
   container.innerHTML = svg; // one swap: the old drawing stays until the new one is complete
@@ -103,46 +106,81 @@ function scheduleRelayout(container: HTMLElement, scene: Scene, hooks: DrawHooks
   }, RELAYOUT_DELAY_MS);
 }
 
-/** Mermaid's element of a graph node: nodes are `<svg>-flowchart-<id>-<n>`, subgraphs `<svg>-<id>`. */
-function nodeElement(svg: SVGSVGElement, id: string): SVGGElement | null {
-  return svg.querySelector<SVGGElement>(`g.node[data-xai-node="${id}"], g.cluster[data-xai-node="${id}"]`)
-    ?? svg.querySelector<SVGGElement>(`g.node[id^="${svg.id}-flowchart-${id}-"]`);
+/** Elements of one drawn SVG by graph id, indexed once per render (patches look hundreds of them up). */
+interface SvgIndex { nodes: Map<string, SVGGElement>; edges: Map<string, SVGPathElement> }
+const indexes = new WeakMap<SVGSVGElement, SvgIndex>();
+
+/** Mermaid's ids: nodes `<svg>-flowchart-<id>-<n>`, subgraphs `<svg>-<id>`, edges `<svg>-L_<from>_<to>_<n>`. */
+function indexOf(svg: SVGSVGElement): SvgIndex {
+  let index = indexes.get(svg);
+  if (index) return index;
+  index = { nodes: new Map(), edges: new Map() };
+  const prefix = `${svg.id}-`;
+  for (const el of svg.querySelectorAll<SVGGElement>('g.node, g.cluster')) {
+    const local = el.id.startsWith(prefix) ? el.id.slice(prefix.length) : el.id;
+    const m = /^flowchart-(.+)-\d+$/.exec(local);
+    index.nodes.set(el.getAttribute('data-xai-node') ?? (m ? m[1]! : local), el);
+  }
+  for (const el of svg.querySelectorAll<SVGPathElement>('path.flowchart-link')) {
+    index.edges.set(el.id.startsWith(prefix) ? el.id.slice(prefix.length) : el.id, el);
+  }
+  indexes.set(svg, index);
+  return index;
 }
 
-function edgeElement(svg: SVGSVGElement, from: string, to: string): SVGPathElement | null {
-  return svg.querySelector<SVGPathElement>(`path[id="${svg.id}-L_${from}_${to}_0"]`);
+function nodeElement(svg: SVGSVGElement, id: string): SVGGElement | undefined {
+  return indexOf(svg).nodes.get(id);
 }
 
-/** Replaces the text of labels that changed; true when any did. */
+function edgeElement(svg: SVGSVGElement, from: string, to: string): SVGPathElement | undefined {
+  return indexOf(svg).edges.get(`L_${from}_${to}_0`);
+}
+
+/**
+ * Replaces the text of labels that changed; true when a new text needs more room than its box (a relayout then
+ * re-fits the boxes). Writes, then reads, then writes: one reflow for any number of labels.
+ */
 function patch(r: Rendered, scene: Scene, labels: Map<string, string>): boolean {
-  let changed = false;
+  const changed: SVGGElement[] = [];
+  const byId = new Map(scene.graph.nodes.map((x) => [x.id, x]));
   for (const [id, text] of labels) {
     if (r.labels.get(id) === text) continue;
     const el = nodeElement(r.svg, id);
     const p = el?.querySelector<HTMLElement>('.nodeLabel p') ?? el?.querySelector<HTMLElement>('.nodeLabel');
     if (!el || !p) continue;
     p.innerHTML = text.split('\n').map((line) => escapeHtml(line)).join('<br>');
-    refit(el);
-    const node = scene.graph.nodes.find((x) => x.id === id);
+    const node = byId.get(id);
     const title = el.querySelector(':scope > title');
     if (node && title) title.textContent = [node.label, node.detail].filter(Boolean).join('\n');
-    changed = true;
+    changed.push(el);
   }
   r.labels = labels;
-  return changed;
+  const sizes = changed.map(measureLabel);
+  const shape = (el: SVGGElement): DOMRect | undefined => shapesOf(el)[0]?.getBoundingClientRect();
+  const room = changed.map((el) => shape(el));
+  changed.forEach((el, i) => refit(el, sizes[i]));
+  const scale = r.svg.getScreenCTM()?.a ?? 1;
+  return changed.some((_, i) => {
+    const s = sizes[i];
+    const box = room[i];
+    return !s || !box || s.w * scale > box.width - 4 || s.h * scale > box.height - 2;
+  });
+}
+
+/** The size a label's new text needs, in px. */
+function measureLabel(el: SVGGElement): { w: number; h: number } | undefined {
+  const div = el.querySelector(':scope > g.label foreignObject')?.firstElementChild as HTMLElement | null | undefined;
+  return div ? { w: Math.max(div.scrollWidth, 1), h: Math.max(div.scrollHeight, 1) } : undefined;
 }
 
 /** Grows a label's foreignObject to its new text and keeps it centred on the node. */
-function refit(el: SVGGElement): void {
+function refit(el: SVGGElement, size: { w: number; h: number } | undefined): void {
   const label = el.querySelector<SVGGElement>(':scope > g.label');
   const fo = label?.querySelector('foreignObject');
-  const div = fo?.firstElementChild as HTMLElement | null | undefined;
-  if (!label || !fo || !div) return;
-  const w = Math.max(div.scrollWidth, 1);
-  const h = Math.max(div.scrollHeight, 1);
-  fo.setAttribute('width', String(w));
-  fo.setAttribute('height', String(h));
-  label.setAttribute('transform', `translate(${-w / 2}, ${-h / 2})`);
+  if (!label || !fo || !size) return;
+  fo.setAttribute('width', String(size.w));
+  fo.setAttribute('height', String(size.h));
+  label.setAttribute('transform', `translate(${-size.w / 2}, ${-size.h / 2})`);
 }
 
 /** The shape of a node (rect, polygon, path…), where fills and outlines go. */
@@ -173,10 +211,7 @@ function decorate(svg: SVGSVGElement, scene: Scene): void {
     el.classList.toggle('xai-path-edge', !!path?.edges.has(`${e.from}>${e.to}`));
   });
   svg.classList.toggle('xai-has-path', !!path);
-  for (const el of svg.querySelectorAll<SVGGElement>('g.node[data-xai-node]')) {
-    const id = el.getAttribute('data-xai-node')!;
-    el.classList.toggle('xai-path', !!path?.nodes.has(id));
-  }
+  for (const [id, el] of indexOf(svg).nodes) if (el.classList.contains('node')) el.classList.toggle('xai-path', !!path?.nodes.has(id));
   for (const g of path?.group?.nodes ?? []) nodeElement(svg, g.id)?.classList.add('xai-path');
 }
 
