@@ -7,10 +7,16 @@ import type { BackendName } from '../../../protocol/protocol';
 export type BackendChoice = 'auto' | BackendName;
 
 export interface WorkerJob {
-  /** `train`: the whole pipeline; `explain`: load the spec's latest run and explain it again. */
-  kind: 'train' | 'explain';
-  /** Absolute path of the spec file. */
+  /**
+   * `train`: the whole pipeline; `explain`: load the spec's latest run and explain it again; `explainModel`: explain
+   * the saved model at `specPath` (run folder, model folder or model.json) on the CSV at `dataPath`, without a spec.
+   */
+  kind: 'train' | 'explain' | 'explainModel';
+  /** Absolute path of the spec file (for `explainModel`: of the saved model). */
   specPath: string;
+  /** `explainModel`: the CSV to explain the model on, and its target column when the model does not name it. */
+  dataPath?: string;
+  target?: string;
   /** Where run folders go; default `<spec folder>/.xai/runs`. */
   runsRoot?: string;
   backend?: BackendChoice;

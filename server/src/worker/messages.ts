@@ -22,7 +22,8 @@ const STAGES = new Set(['load', 'preprocess', 'train', 'explain', 'write']);
 export function isJobMessage(v: unknown): v is JobMessage {
   const m = v as JobMessage | null;
   return typeof m === 'object' && m !== null && m.type === 'job' && typeof m.job === 'object' && m.job !== null &&
-    (m.job.kind === 'train' || m.job.kind === 'explain') && typeof m.job.specPath === 'string';
+    (m.job.kind === 'train' || m.job.kind === 'explain' || (m.job.kind === 'explainModel' && typeof m.job.dataPath === 'string')) &&
+    typeof m.job.specPath === 'string';
 }
 
 /** Whether a message from the worker is well-formed; anything else makes the client stop the worker. */
