@@ -221,6 +221,28 @@ describe('path overlay and Decision Path panel', () => {
     await restored.close();
   });
 
+  it('penguins MLP: active units on the hidden layer, the top paths\' features, and the surrogate path with its fidelity', async () => {
+    const r = await decisionPath({ uri: pathToFileURL(runs.penguins.spec).href, selector: { by: 'row', row: 0 } });
+    const s = r.sample!;
+    const { graph, report } = runs.penguins;
+    const { page, errors } = await openFlowchart('light', { type: 'graph', graph, report });
+    await page.evaluate((x) => window.postMessage({ type: 'path', sample: x }, '*'), s);
+    await page.waitForSelector('.xai-diagram svg.xai-has-path g.node.xai-path[data-xai-node="n_layer1"]');
+    const active = s.relu!.layers[0]!.active;
+    expect(await page.textContent('.xai-diagram g.node[data-xai-node="n_layer1"] .nodeLabel')).toContain(`${active.length}/8 active: ${active.slice(0, 12).join(', ')}`);
+    // The surrogate's path: one extra node per step, under a title with its held-out fidelity.
+    const steps = await page.$$eval('.xai-diagram g.node.xai-k-pathstep', (els) => els.map((e) => e.querySelector('.nodeLabel')!.textContent));
+    expect(steps).toHaveLength(s.path.steps.length);
+    expect(steps.at(-1)).toContain(`leaf → ${s.path.steps.at(-1)!.predicted}`);
+    expect(await page.textContent('.xai-diagram g.cluster .cluster-label')).toBeTruthy();
+    expect(await page.textContent('.xai-path-info')).toContain(`fidelity agreement ${Number(s.path.fidelity!.heldOut.toPrecision(3))}`);
+    const lit = await page.$$eval('.xai-diagram g.node.xai-path[data-xai-kind="feature"]', (els) => els.map((e) => e.getAttribute('data-xai-feature')));
+    expect(lit).toContain(s.relu!.topPaths[0]!.feature);
+    await screenshot(page, 'flowchart-penguins-mlp-path');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('patches an edited label in place (same SVG element), and exports SVG and PNG', async () => {
     const { graph, report } = runs.iris;
     const { page, errors } = await openFlowchart('light', { type: 'graph', graph, report });
