@@ -198,7 +198,7 @@ describe('a hostile CSV header through training and every panel', () => {
     await page.close();
   });
 
-  it('report.html of the run: flowchart and tables drawn, the names as text', async () => {
+  it('report.html of the run: flowchart, tables and charts drawn, the names as text', async () => {
     const page = await browser.context.newPage();
     const log = watchPage(page);
     await page.goto(pathToFileURL(join(run.runDir, 'report.html')).href);
@@ -206,6 +206,12 @@ describe('a hostile CSV header through training and every panel', () => {
     expect(await page.$$eval('#xai-flowchart g.node[data-xai-kind="feature"]', (e) => e.length)).toBe(3);
     expect(await page.$$eval('table.importance tbody tr', (rows) => rows.map((r) => r.children[1]!.textContent))).toEqual(
       [...run.report.importance!.features].sort((a, b) => b.mean - a.mean).map((f) => f.feature));
+    // The Report panel's charts, embedded: bars per feature, one dot per (sample, feature), names as axis text.
+    await page.waitForSelector('#xai-report .xai-beeswarm svg');
+    expect(await page.$$eval('#xai-report .xai-importance .xai-importance-bar rect', (r) => r.length)).toBe(3);
+    expect(await page.$$eval('#xai-report .xai-beeswarm .xai-beeswarm-dot circle', (c) => c.length)).toBe(10 * 3);
+    const ticks = await page.$$eval('#xai-report .xai-importance svg text', (t) => t.map((x) => x.textContent));
+    for (const h of HOSTILE) expect(ticks).toContain(h);
     await screenshot(page, 'header-injection-report-html');
     await expectTextOnly(page, log, 'body');
     await page.close();

@@ -23,7 +23,17 @@ export function webviewScript(): string {
   return found ? readFileSync(found, 'utf8') : '';
 }
 
+/** The built Report webview script (`dist/webview/report.js`), found like the flowchart's; '' when not built. */
+export function reportScript(): string {
+  const candidates = [
+    typeof __dirname === 'string' ? join(__dirname, '../webview/report.js') : '',
+    join(process.cwd(), 'dist/webview/report.js'),
+  ].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  return found ? readFileSync(found, 'utf8') : '';
+}
+
 /** The report page's HTML for a parsed spec and its run report. */
 export function reportHtml(parsed: ParsedSpec, report: RunReport): string {
-  return renderReportHtml(buildFlowGraph(parsed, report), report, webviewScript());
+  return renderReportHtml(buildFlowGraph(parsed, report), report, webviewScript(), reportScript());
 }

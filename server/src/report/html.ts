@@ -1,6 +1,8 @@
 /**
  * The standalone `report.html` of a run: the same flowchart as the panel (the built webview script, inlined), a
- * metrics table (model vs baseline) and a permutation-importance table. One file, no network: it opens from disk.
+ * metrics table (model vs baseline), a permutation-importance table, and the Report panel's charts (training
+ * curves, importance with intervals, SHAP summary and waterfall, PD/ICE; the built report script, inlined).
+ * One file, no network: it opens from disk.
  */
 import { randomBytes } from 'node:crypto';
 import type { FlowGraph, RunReport } from '../../../protocol/protocol';
@@ -61,10 +63,11 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
  * @param report the run's report (report.json).
  * @param webviewScript the built flowchart webview (`dist/webview/flowchart.js`); '' leaves the page without the
  *   flowchart (with a note saying so) but with both tables.
+ * @param reportScript the built Report webview (`dist/webview/report.js`); '' leaves the page without the charts.
  * @returns a complete HTML document. Every text from the spec, the data or the report is escaped; the CSP allows
  *   only the page's two nonce'd scripts (no eval, no network) and inline styles (Mermaid injects its own).
  */
-export function renderReportHtml(graph: FlowGraph, report: RunReport, webviewScript: string): string {
+export function renderReportHtml(graph: FlowGraph, report: RunReport, webviewScript: string, reportScript = ''): string {
   const nonce = randomBytes(18).toString('base64');
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; img-src data:; font-src data:`;
   const m = report.metrics;
@@ -112,6 +115,13 @@ ${importanceRows}
 <script nonce="${nonce}">window.acquireVsCodeApi = () => ({ postMessage() {}, getState() { return undefined; }, setState() {} });</script>
 <script nonce="${nonce}">${scriptForInline(webviewScript)}</script>`
     : '<p class="note">The flowchart is missing: the webview bundle was not built (run <code>npm run build</code>).</p>';
+  // The Report panel's charts, drawn by its own bundle from the report embedded as JSON (text, never markup).
+  const charts = reportScript
+    ? `<h2>Charts</h2>
+<main id="xai-report" class="report-charts" aria-label="Charts of the run"></main>
+<script type="application/json" id="xai-report-data">${jsonForScript({ type: 'report', runDir: '', report, explanationMarkdown: null, pinned: true })}</script>
+<script nonce="${nonce}">${scriptForInline(reportScript)}</script>`
+    : '';
 
   return `<!doctype html>
 <html lang="en">
@@ -136,6 +146,7 @@ ${metricRows}
 </tbody></table>
 <p class="note">${metricNote}</p>
 ${importanceSection}
+${charts}
 ${explanationSection}
 <p class="meta">XAI Pipelines ${escapeHtml(report.versions.xaiPipelines)} · TensorFlow.js ${escapeHtml(report.versions.tfjs)} · Node ${escapeHtml(report.versions.node)} · ${Math.round(report.timings.totalMs)} ms</p>
 </div>

@@ -24,7 +24,12 @@ declare function acquireVsCodeApi(): VsCodeApi;
 type Select = HTMLElement & { value: string };
 
 const vscode = acquireVsCodeApi();
-let state: ReportState = readState();
+/**
+ * report.html embeds the run as `<script type="application/json" id="xai-report-data">` (a report message) below
+ * its own header, metric table and explanation text: the view then draws the charts only.
+ */
+const embedded = readEmbedded();
+let state: ReportState = embedded ? { message: embedded } : readState();
 
 const style = document.createElement('style');
 style.textContent = REPORT_CSS;
@@ -95,7 +100,18 @@ const pdSelect = $<Select>('.xai-pd-feature');
 const chartWidth = (): number => Math.max(360, Math.min(1160, root.clientWidth - 40));
 
 function save(): void {
-  vscode.setState(state);
+  if (!embedded) vscode.setState(state);
+}
+
+function readEmbedded(): Extract<HostToReportMessage, { type: 'report' }> | undefined {
+  const el = document.getElementById('xai-report-data');
+  if (!el) return undefined;
+  try {
+    const m = JSON.parse(el.textContent ?? '') as unknown;
+    if (isHostToReportMessage(m) && m.type === 'report') return m;
+  } catch { /* fall through */ }
+  console.warn('[report] the embedded report is not a valid report message');
+  return undefined;
 }
 
 function readState(): ReportState {
@@ -237,9 +253,12 @@ function render(refill: boolean): void {
   $('.xai-data').textContent = `Data ${r.data?.path ?? ''}: ${r.data?.rows ?? '?'} rows (${r.data?.trainRows ?? '?'} training, ${r.data?.validationRows ?? '?'} validation) · ` +
     `target ${r.target} · ${r.features.length} features`;
   const steps: [string, () => void][] = [
-    ['metrics', () => drawMetrics(r)], ['training curves', () => drawCurves(r)], ['importance', () => drawImportance(r, refill)],
-    ['SHAP', () => drawShap(r, refill)], ['partial dependence', () => drawPd(r, refill)], ['explanation', () => drawExplanation(m.explanationMarkdown)],
+    ['training curves', () => drawCurves(r)], ['importance', () => drawImportance(r, refill)],
+    ['SHAP', () => drawShap(r, refill)], ['partial dependence', () => drawPd(r, refill)],
+    // report.html shows these itself.
+    ...(embedded ? [] : [['metrics', () => drawMetrics(r)], ['explanation', () => drawExplanation(m.explanationMarkdown)]] as [string, () => void][]),
   ];
+  $('header').hidden = !!embedded;
   // One section that cannot be drawn (an odd report) must not take the others with it.
   for (const [name, draw] of steps) {
     try { draw(); } catch (e) { reportError(`the ${name} section could not be drawn: ${e instanceof Error ? e.message : String(e)}`); }
