@@ -27,5 +27,7 @@ td.xai-worse { color: var(--vscode-errorForeground); }
 .xai-empty { color: var(--vscode-descriptionForeground); }
 .xai-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 :focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
+/* High contrast: outline bars and dots with the theme's contrast border so that they hold against any background. */
+body:is(.vscode-high-contrast, .vscode-high-contrast-light) .xai-chart :is(rect, circle) { stroke: var(--vscode-contrastBorder); stroke-width: 1px; }
 @media (forced-colors: active) { .xai-swatch { forced-color-adjust: none; } }
 `;
