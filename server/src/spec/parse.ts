@@ -3,7 +3,7 @@
  * (`schemas/xai-pipeline.schema.json`, ajv) and returns the typed PipelineSpec with its defaults applied.
  * Every problem becomes a diagnostic on the range of the offending key or value; nothing here throws.
  */
-import { parseDocument, type YAMLError } from 'yaml';
+import { isScalar, parseDocument, visit, YAMLParseError, type Document, type YAMLError } from 'yaml';
 import type { Range } from '../../../protocol/protocol';
 import { applyDefaults } from './defaults';
 import { offsetsToRange, SpecRanges, textLines, type TextEdit } from './ranges';
@@ -54,10 +54,69 @@ export interface ParsedSpec {
  */
 export const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Deeper `[`/`{` nesting is refused before the YAML parser sees the text. Specs nest a few levels; the parser
+ * recurses once per level, and thousands of levels (found by the fuzz suite, test/fuzz/spec.fuzz.test.ts) end the
+ * process: V8 fails fatally ("RegExpCompiler Allocation failed") when it compiles a regular expression that deep
+ * in the stack.
+ */
+export const MAX_FLOW_NESTING = 64;
+
+/** "Map keys must be unique" at every scalar key that repeats one of its map, as yaml's `uniqueKeys` reports it. */
+function duplicateKeyErrors(doc: Document): YAMLParseError[] {
+  const errors: YAMLParseError[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value) && pair.key.range) errors.push(new YAMLParseError([pair.key.range[0], pair.key.range[0] + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        seen.add(pair.key.value);
+      }
+    },
+  });
+  return errors;
+}
+
+/**
+ * The offset of the first bracket that opens level `max + 1`, or undefined. Quoted scalars and comments are
+ * skipped (roughly as YAML reads them: `"` with backslash escapes; `'` and `#` only where a token may start).
+ */
+function flowNestingBeyond(text: string, max: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const startOfToken = i === 0 || /[\s,[{:]/.test(text[i - 1]!);
+    if (c === 0x22) { // "
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x27 && startOfToken) { // '
+      for (i++; i < text.length; i++) if (text.charCodeAt(i) === 0x27) { if (text.charCodeAt(i + 1) === 0x27) i++; else break; }
+    } else if (c === 0x23 && startOfToken) { // #
+      while (i < text.length && text.charCodeAt(i) !== 0x0a) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 /** Parses spec text. Never throws: every problem becomes a diagnostic. */
 export function parseSpec(text: string): ParsedSpec {
   const lineCounter = textLines(text);
-  const doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: true });
+  const tooDeep = flowNestingBeyond(text, MAX_FLOW_NESTING);
+  if (tooDeep !== undefined) {
+    const diagnostics: SpecDiagnostic[] = [{
+      range: offsetsToRange(lineCounter, tooDeep, tooDeep + 1), severity: 'error', code: 'yaml-nesting',
+      message: `The spec nests brackets more than ${MAX_FLOW_NESTING} levels deep here; a spec needs a few levels.`,
+    }];
+    const empty = parseDocument('');
+    return { text, raw: null, spec: null, diagnostics, rangeOf: () => undefined, ranges: new SpecRanges(empty, lineCounter, text) };
+  }
+  // yaml's own unique-key check compares each key with every earlier one (quadratic: 20 000 keys took 16 s);
+  // duplicates are found here in one pass instead.
+  const doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false });
+  doc.errors.push(...duplicateKeyErrors(doc));
+  doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
   const ranges = new SpecRanges(doc, lineCounter, text);
   const rangeOf = (path: SpecPath, part: 'key' | 'value' = 'value'): Range | undefined => ranges.rangeOf(path, part);
   // yaml may place an error one past the end of the text (an unclosed '[' at the end): clamp into the text.

@@ -68,6 +68,9 @@ function stepNoun(path: Path): string {
   return path[0] === 'explanation' ? 'An explanation step' : path[0] === 'preprocessing' ? 'A preprocessing step' : 'This item';
 }
 
+/** At most this many schema problems become diagnostics (the rest are counted in one). */
+export const MAX_SCHEMA_PROBLEMS = 100;
+
 /** Maps ajv's errors for `data` to diagnostics (see the module comment for the dedupe rules). */
 export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown, ranges: SpecRanges): SpecDiagnostic[] {
   const out: SpecDiagnostic[] = [];
@@ -75,15 +78,23 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown,
     out.push({ range, severity: 'error', code, message });
   };
 
+  // A spec with thousands of wrong keys gets the first MAX_SCHEMA_PROBLEMS and one line saying how many more.
+  if (errors.length > MAX_SCHEMA_PROBLEMS) {
+    const shown = schemaDiagnostics(errors.slice(0, MAX_SCHEMA_PROBLEMS), data, ranges);
+    return [...shown, { range: ranges.firstLine(), severity: 'error', code: 'too-many-problems', message: `The spec has ${errors.length} problems with its keys and values; the first ${MAX_SCHEMA_PROBLEMS} are shown.` }];
+  }
+
   // Unknown keys first: their suggestions decide which missing keys are the same problem.
   const suggestedAt = new Set<string>(); // `${parentPointer}\u0000${knownKey}`
+  const presentAt = new Map<string, Set<string>>(); // parent pointer → its keys (one map of thousands of keys: once)
   for (const e of errors) {
     if (e.keyword !== 'additionalProperties') continue;
     const parent = pointerToPath(e.instancePath, data);
     const key = String((e.params as { additionalProperty: string }).additionalProperty);
     const known = Object.keys((e.parentSchema as SchemaNode | undefined)?.properties ?? {});
-    const present = Object.keys((valueAt(data, parent) as Record<string, unknown>) ?? {});
-    const suggestion = closestMatch(key, known.filter((k) => !present.includes(k)));
+    let present = presentAt.get(e.instancePath);
+    if (!present) presentAt.set(e.instancePath, present = new Set(Object.keys((valueAt(data, parent) as Record<string, unknown>) ?? {})));
+    const suggestion = closestMatch(key, known.filter((k) => !present.has(k)));
     const where = parent.length ? `'${pathLabel(parent)}'` : 'the spec';
     let message = `Unknown key '${key}' in ${where}`;
     if (suggestion) {

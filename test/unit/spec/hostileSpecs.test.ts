@@ -1,0 +1,36 @@
+/**
+ * Crashes and stalls the fuzz suite (test/fuzz/spec.fuzz.test.ts) found in the spec parser, each held here.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_FLOW_NESTING, parseSpec } from '../../../server/src/spec/parse';
+import { MAX_SCHEMA_PROBLEMS } from '../../../server/src/spec/schemaErrors';
+import { SPEC_V1 } from './fixture';
+
+describe('specs built to exhaust the parser', () => {
+  it('refuses bracket nesting beyond the limit before YAML parsing (2 000 levels, parsed three times, ended the process)', () => {
+    const deep = `model: ${'['.repeat(2000)}${']'.repeat(2000)}\n`;
+    for (let k = 0; k < 3; k++) {
+      const p = parseSpec(deep);
+      expect(p.diagnostics).toEqual([expect.objectContaining({ code: 'yaml-nesting', severity: 'error', range: { start: { line: 0, character: 7 + MAX_FLOW_NESTING }, end: { line: 0, character: 8 + MAX_FLOW_NESTING } } })]);
+      expect(p.spec).toBeNull();
+    }
+    // Brackets inside quotes and comments do not count; a few real levels are fine.
+    expect(parseSpec(`${SPEC_V1}# ${'['.repeat(500)}\nx: "${'{'.repeat(500)}"\n`).diagnostics.map((d) => d.code)).toEqual(['unknown-key']);
+  });
+
+  it('reports 20 000 unknown keys as the first 100 and one count, in linear time (it took 16 s)', () => {
+    const text = `${SPEC_V1}${Array.from({ length: 20_000 }, (_, i) => `k${i}: ${i}`).join('\n')}\n`;
+    const p = parseSpec(text);
+    expect(p.diagnostics.length).toBe(MAX_SCHEMA_PROBLEMS + 1);
+    expect(p.diagnostics.filter((d) => d.code === 'unknown-key').length).toBe(MAX_SCHEMA_PROBLEMS);
+    expect(p.diagnostics.find((d) => d.code === 'too-many-problems')!.message).toBe('The spec has 20000 problems with its keys and values; the first 100 are shown.');
+  });
+
+  it('still finds duplicate keys (now in one pass of its own), at each repeat', () => {
+    const p = parseSpec(`${SPEC_V1}name: again\nseed: 1\nseed: 2\n`);
+    expect(p.diagnostics.map((d) => [d.code, d.range.start.line, d.message])).toEqual([
+      ['yaml-syntax', 45, 'Map keys must be unique'],
+      ['yaml-syntax', 47, 'Map keys must be unique'],
+    ]);
+  });
+});
