@@ -2,15 +2,16 @@
  * The multilayer perceptron of a spec, through the TensorFlow.js layers API: dense hidden layers with the
  * spec's activations and one linear output unit (regression), trained by minibatch gradient descent.
  *
- * Repeatability: kernels use seeded Glorot-uniform initializers (biases start at zero) and the rows are shuffled
- * every epoch by our seeded generator (tfjs's own shuffle draws from Math.random), so a run repeats exactly on
- * the same backend.
+ * Repeatability: kernels use seeded Glorot-uniform initializers (biases start at zero), the rows are shuffled
+ * every epoch by our seeded generator (tfjs's own shuffle draws from Math.random) and dropout masks come from a
+ * second seeded stream, so a run repeats exactly on the same backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { EpochRecord } from '../../../protocol/protocol';
 import { permutation, seededRandom } from '../data/random';
 import type { ModelSpec, TrainingSpec } from '../spec/types';
+import { MlpTrainer, type RowLoss } from './mlpTraining';
 import { fileLoadHandler, fileSaveHandler } from './modelFiles';
 
 /** Options beyond the spec's layers: classification head, dropout and L2 weight decay. */
@@ -62,6 +63,22 @@ function optimizerOf(training: TrainingSpec, momentum: number): tf.Optimizer {
     case 'sgd': return momentum > 0 ? tf.train.momentum(training.learning_rate, momentum) : tf.train.sgd(training.learning_rate);
     case 'rmsprop': return tf.train.rmsprop(training.learning_rate);
   }
+}
+
+/**
+ * Sets the rate the next steps use. Adam and RMSprop read their `learningRate` field at every step; SGD and momentum
+ * read a scalar that only `setLearningRate` rewrites (setting the field alone left their schedule without effect).
+ */
+function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?(rate: number): void };
+  if (o.setLearningRate) o.setLearningRate(rate);
+  else o.learningRate = rate;
+}
+
+/** Frees an optimizer's tensors; tfjs 4.22's MomentumOptimizer.dispose forgets SGD's learning-rate scalar `c`. */
+function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  if (optimizer instanceof tf.MomentumOptimizer) (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
 }
 
 /** A learning-rate schedule: the rate of epoch e (1-based) from the initial rate r₀. */
@@ -117,27 +134,25 @@ function targetTensor(y: readonly number[], nClasses: number | undefined): tf.Te
 }
 
 /**
- * Compiles and trains the model on x [n_samples, n_features] → y [n_samples] (model scale; class indices for
- * classification) with the spec's optimizer, learning rate, loss (mse or mae; categorical cross-entropy for
- * classification), epochs, batch size and seed, and the options' momentum, schedule, class weights and early stopping.
+ * Trains the model on x [n_samples, n_features] → y [n_samples] (model scale; class indices for classification)
+ * with the spec's optimizer, learning rate, loss (mse or mae; categorical cross-entropy for classification), epochs,
+ * batch size and seed, and the options' momentum, schedule, class weights and early stopping. The loss is Keras's
+ * (per-row loss × class weight, batch mean, plus L2 penalties) and the model is compiled with it, but the batches
+ * run through `MlpTrainer` (see mlpTraining.ts for why not `fit`). Rows are shuffled every epoch by the seeded
+ * generator; dropout masks are drawn from a second seeded stream, a new mask per batch.
  * @returns one record per epoch run (fewer than `epochs` when early stopping ended training).
  * @throws Error when the loss stops being finite (the optimizer diverged), naming the epoch.
  */
 export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[], training: TrainingSpec, options: TrainOptions = {}): Promise<EpochRecord[]> {
   if (x.length === 0) throw new Error('cannot train on no rows');
   const { nClasses, earlyStopping } = options;
-  const optimizer = optimizerOf(training, options.momentum ?? 0);
-  const loss = nClasses ? 'categoricalCrossentropy' : training.loss === 'mae' ? 'meanAbsoluteError' : 'meanSquaredError';
-  model.compile({ optimizer, loss });
   const random = seededRandom(training.seed);
+  const dropoutRandom = seededRandom(training.seed + 0x5eed);
+  const nextSeed = (): number => Math.floor(dropoutRandom() * 2 ** 31);
   const nFeatures = x[0]!.length;
-  const val = options.validation && options.validation.x.length
-    ? [tf.tensor2d(options.validation.x, [options.validation.x.length, nFeatures]), targetTensor(options.validation.y, nClasses)] as [tf.Tensor, tf.Tensor]
-    : undefined;
-  if (earlyStopping && !val) throw new Error('early stopping needs validation rows');
-  const classWeight = options.classWeight ? Object.fromEntries(options.classWeight.map((w, k) => [k, w])) : undefined;
   const n = x.length;
   if (y.length !== n) throw new Error(`mlp: ${n} rows but ${y.length} targets`);
+  if (earlyStopping && !(options.validation && options.validation.x.length)) throw new Error('early stopping needs validation rows');
   const width = nClasses ?? 1;
   const flatX = new Float32Array(n * nFeatures);
   x.forEach((row, i) => {
@@ -150,45 +165,51 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
     if (!(Number.isInteger(v) && v >= 0 && v < nClasses)) throw new Error(`mlp: row ${i} has class ${v}, not in 0 … ${nClasses - 1}`);
     flatY[i * width + v] = 1; // one-hot
   });
+  const classWeight = options.classWeight;
+  const flatW = classWeight ? Float32Array.from(y, (c) => classWeight[c] ?? 1) : undefined;
+  const val = options.validation && options.validation.x.length
+    ? [tf.tensor2d(options.validation.x, [options.validation.x.length, nFeatures]), targetTensor(options.validation.y, nClasses)] as [tf.Tensor2D, tf.Tensor2D]
+    : undefined;
+  const optimizer = optimizerOf(training, options.momentum ?? 0);
+  const rowLoss: RowLoss = nClasses ? 'crossentropy' : training.loss === 'mae' ? 'mae' : 'mse';
+  // The model is compiled with a fresh optimizer of the same settings, owned by the model (freed with it): model.json
+  // keeps its training config and a later `fit` starts clean. The batches run through MlpTrainer with `optimizer`.
+  model.compile({ optimizer: optimizerOf(training, options.momentum ?? 0), loss: nClasses ? 'categoricalCrossentropy' : rowLoss === 'mae' ? 'meanAbsoluteError' : 'meanSquaredError' });
+  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+  const trainer = new MlpTrainer(model, rowLoss);
   const xBuffer = new Float32Array(n * nFeatures);
   const yBuffer = new Float32Array(n * width);
+  const wBuffer = flatW ? new Float32Array(n) : undefined;
   const history: EpochRecord[] = [];
   let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
   try {
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
-      // tfjs optimizers read their learningRate field at every step; the schedule sets it per epoch.
-      (optimizer as unknown as { learningRate: number }).learningRate = scheduledRate(training.learning_rate, options.schedule, epoch);
-      const order = permutation(x.length, random);
-      // Rows copied in shuffled order between flat float32 buffers: no nested arrays, one tensor upload each.
+      setLearningRate(optimizer, scheduledRate(training.learning_rate, options.schedule, epoch));
+      const order = permutation(n, random);
+      // Rows copied in shuffled order between flat float32 buffers; each batch is a view of them, uploaded as is.
       for (let r = 0; r < n; r++) { const i = order[r]!; xBuffer.set(flatX.subarray(i * nFeatures, (i + 1) * nFeatures), r * nFeatures); }
       for (let r = 0; r < n; r++) { const i = order[r]!; yBuffer.set(flatY.subarray(i * width, (i + 1) * width), r * width); }
-      const xs = tf.tensor2d(xBuffer, [n, nFeatures]);
-      const ys = tf.tensor2d(yBuffer, [n, width]);
-      try {
-        const h = await model.fit(xs, ys, { epochs: 1, batchSize: training.batch_size, shuffle: false, validationData: val, verbose: 0, classWeight });
-        const loss = Number(h.history.loss?.[0]);
-        if (!Number.isFinite(loss)) {
-          throw new Error(`training diverged at epoch ${epoch}: the loss is ${loss}; lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
-        }
-        const valLoss = h.history.val_loss?.[0];
-        const record: EpochRecord = valLoss === undefined ? { epoch, loss } : { epoch, loss, valLoss: Number(valLoss) };
-        history.push(record);
-        await options.onEpoch?.(record, training.epochs);
-        if (earlyStopping && record.valLoss !== undefined) {
-          if (!best || record.valLoss < best.loss - (earlyStopping.minDelta ?? 0)) {
-            best?.weights.forEach((w) => w.dispose());
-            best = { loss: record.valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
-          } else if (epoch - best.epoch >= earlyStopping.patience) break;
-        }
-      } finally {
-        xs.dispose();
-        ys.dispose();
+      if (wBuffer && flatW) for (let r = 0; r < n; r++) wBuffer[r] = flatW[order[r]!]!;
+      const loss = trainer.epoch(xBuffer, yBuffer, wBuffer, n, training.batch_size, optimizer, nextSeed);
+      if (!Number.isFinite(loss)) {
+        throw new Error(`training diverged at epoch ${epoch}: the loss is ${loss}; lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
+      }
+      const record: EpochRecord = val ? { epoch, loss, valLoss: trainer.evaluate(val[0], val[1]) } : { epoch, loss };
+      history.push(record);
+      await options.onEpoch?.(record, training.epochs);
+      if (earlyStopping && record.valLoss !== undefined) {
+        if (!best || record.valLoss < best.loss - (earlyStopping.minDelta ?? 0)) {
+          best?.weights.forEach((w) => w.dispose());
+          best = { loss: record.valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
+        } else if (epoch - best.epoch >= earlyStopping.patience) break;
       }
     }
     if (best && (earlyStopping?.restoreBest ?? true)) model.setWeights(best.weights);
   } finally {
     val?.forEach((t) => t.dispose());
     best?.weights.forEach((w) => w.dispose());
+    trainer.dispose();
+    disposeOptimizer(optimizer); // its slots, kept for the flat parameter vector
   }
   return history;
 }
