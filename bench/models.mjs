@@ -1,7 +1,8 @@
 // `npm run bench` (issue 5): model training speed beside Debian's PyTorch and scikit-learn, as ratios.
 //   1. MLP 20 → 64 → 64 → 1 (ReLU), Adam, MSE, batch 256, 10 000 generated rows: ms per epoch on every available
-//      TensorFlow.js backend (our trainMlp: seeded shuffle + tensors + model.fit), beside PyTorch and scikit-learn's
-//      MLPRegressor on the same rows. A breakdown row per backend says where the time goes (see WHY below).
+//      TensorFlow.js backend (our trainMlp: seeded shuffle, MlpTrainer steps), beside PyTorch and scikit-learn's
+//      MLPRegressor on the same rows, with the kernel calls per batch; the same network through model.fit (what
+//      trainMlp did before) and a transposed-vs-plain matMul say where the time went (see WHY below).
 //   2. CART fit time (gini) on breast_cancer.csv and on 100 000 generated rows × 10 features, beside scikit-learn.
 // Usage: node bench/models.mjs [--model-epochs N]   (default 5; `npm run bench` runs it through bench/run.mjs)
 import { spawnSync } from 'node:child_process';
@@ -67,6 +68,31 @@ function treeData(engine) {
 
 // Fastest of the repeats: on a shared machine the minimum is the least disturbed by other processes.
 const median = (v) => Math.min(...v);
+// CPU time of this process (user + system) in ms: tfjs runs single-threaded here, so under load this is its
+// compute time; Python reports the same (time.process_time) for PyTorch and scikit-learn.
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+
+/** Kernel calls of one batch: a 2-batch epoch minus a 1-batch epoch (what is per epoch cancels out). */
+async function kernelsPerBatch(tf, run) {
+  const count = async (rows) => {
+    const p = await tf.profile(() => run(rows));
+    const byName = {};
+    for (const k of p.kernels) byName[k.name] = (byName[k.name] ?? 0) + 1;
+    return { total: p.kernels.length, byName };
+  };
+  const one = await count(256);
+  const two = await count(512);
+  const byName = Object.fromEntries(Object.entries(two.byName).map(([k, v]) => [k, v - (one.byName[k] ?? 0)]).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]));
+  return { total: two.total - one.total, byName };
+}
+
+/** Mean µs of one call of f (after a warm-up). */
+function microseconds(f, calls = 200) {
+  for (let i = 0; i < 20; i++) f().dispose();
+  const t0 = performance.now();
+  for (let i = 0; i < calls; i++) f().dispose();
+  return ((performance.now() - t0) / calls) * 1000;
+}
 
 async function benchMlp(engine, backend, data) {
   const got = await engine.selectBackend(backend);
@@ -76,31 +102,32 @@ async function benchMlp(engine, backend, data) {
   const training = { optimizer: 'adam', learning_rate: 0.001, loss: 'mse', epochs: 1, batch_size: 256, seed: 1 };
   const net = engine.buildMlp(spec, 20, 1);
   await engine.trainMlp(net, data.x, data.y, training); // warm-up: kernels compiled, weights allocated
-  const times = [];
+  const times = []; const cpu = [];
   for (let e = 0; e < EPOCHS; e++) {
-    const t0 = performance.now();
+    const t0 = performance.now(); const c0 = cpuMs();
     await engine.trainMlp(net, data.x, data.y, { ...training, seed: 2 + e });
-    times.push(performance.now() - t0);
+    times.push(performance.now() - t0); cpu.push(cpuMs() - c0);
   }
-  // Breakdown: model.fit alone on tensors made once (no shuffle, no tensor creation), and the kernel calls per batch.
+  // The path trainMlp took before (model.fit per epoch on tensors made once), on the same network, for the breakdown.
   const xs = tf.tensor2d(data.x); const ys = tf.tensor2d(data.y.map((v) => [v]));
-  const fitTimes = [];
+  net.compile({ optimizer: tf.train.adam(0.001), loss: 'meanSquaredError' });
+  await net.fit(xs, ys, { epochs: 1, batchSize: 256, shuffle: false, verbose: 0 });
+  const fitTimes = []; const fitCpu = [];
   for (let e = 0; e < EPOCHS; e++) {
-    const t0 = performance.now();
+    const t0 = performance.now(); const c0 = cpuMs();
     await net.fit(xs, ys, { epochs: 1, batchSize: 256, shuffle: false, verbose: 0 });
-    fitTimes.push(performance.now() - t0);
+    fitTimes.push(performance.now() - t0); fitCpu.push(cpuMs() - c0);
   }
-  const kernels = await tf.profile(async () => { await net.fit(tf.slice(xs, [0, 0], [256, 20]), tf.slice(ys, [0, 0], [256, 1]), { epochs: 1, batchSize: 256, verbose: 0 }); });
-  // One forward+backward's worth of pure matmul work at this size (what BLAS does in PyTorch).
-  const a = tf.randomNormal([256, 64]); const b = tf.randomNormal([64, 64]);
-  for (let i = 0; i < 20; i++) tf.matMul(a, b).dispose();
-  const t0 = performance.now();
-  for (let i = 0; i < 200; i++) tf.matMul(a, b).dataSync();
-  const matmulUs = ((performance.now() - t0) / 200) * 1000;
+  const ours = await kernelsPerBatch(tf, (rows) => engine.trainMlp(net, data.x.slice(0, rows), data.y.slice(0, rows), training));
+  const fit = await kernelsPerBatch(tf, (rows) => net.fit(tf.slice(xs, [0, 0], [rows, 20]), tf.slice(ys, [0, 0], [rows, 1]), { epochs: 1, batchSize: 256, verbose: 0 }));
+  // The cause of most of the old gap: a matMul with a transposed operand (as in tfjs's matMul gradient) vs untransposed.
+  const a = tf.randomNormal([256, 64]); const b = tf.randomNormal([64, 64]); const dy = tf.randomNormal([256, 64]);
+  const matmulUs = microseconds(() => tf.matMul(a, b));
+  const matmulTransposedUs = microseconds(() => tf.matMul(a, dy, true, false));
   const flags = backend === 'wasm' ? `SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}` : '';
-  [xs, ys, a, b].forEach((t) => t.dispose());
+  [xs, ys, a, b, dy].forEach((t) => t.dispose());
   net.dispose();
-  return { backend, epochMs: median(times), fitMs: median(fitTimes), kernelsPerBatch: kernels.kernels.length, matmulUs, flags };
+  return { backend, epochMs: median(times), epochCpuMs: median(cpu), fitMs: median(fitTimes), fitCpuMs: median(fitCpu), kernels: ours, fitKernels: fit, matmulUs, matmulTransposedUs, flags };
 }
 
 function benchTrees(engine, trees) {
@@ -149,24 +176,29 @@ export async function benchModels() {
   try { peer = peers(dir, data, trees); } finally { rmSync(dir, { recursive: true, force: true }); }
   if (peer.error) console.log(`peers unavailable: ${peer.error}`);
 
-  const mlp = new Table({ style, head: ['MLP 20→64→64→1, batch 256, 10 000 rows', 'ms/epoch', 'PyTorch ms/epoch', 'ratio vs PyTorch', 'sklearn MLPRegressor ms/epoch', 'ratio vs sklearn'] });
+  const mlp = new Table({ style, head: ['MLP 20→64→64→1, batch 256, 10 000 rows', 'kernels per batch', 'ms/epoch (wall)', 'ratio vs PyTorch', 'ratio vs sklearn', 'CPU ms/epoch', 'ratio vs PyTorch (CPU)', 'ratio vs sklearn (CPU)'] });
+  mlp.push(['PyTorch', '', f1(peer.torchEpochMs), '', '', f1(peer.torchEpochCpuMs), '', '']);
+  mlp.push(['scikit-learn MLPRegressor', '', f1(peer.sklearnMlpEpochMs), '', '', f1(peer.sklearnMlpEpochCpuMs), '', '']);
   for (const o of ours) {
-    if (o.error) { mlp.push([o.backend, o.error, '', '', '', '']); continue; }
-    mlp.push([`tfjs ${o.backend} (trainMlp)`, f1(o.epochMs), f1(peer.torchEpochMs), ratio(o.epochMs, peer.torchEpochMs), f1(peer.sklearnMlpEpochMs), ratio(o.epochMs, peer.sklearnMlpEpochMs)]);
+    if (o.error) { mlp.push([o.backend, o.error, '', '', '', '', '', '']); continue; }
+    const row = (label, kernels, wall, cpu) => [label, kernels, f1(wall), ratio(wall, peer.torchEpochMs), ratio(wall, peer.sklearnMlpEpochMs), f1(cpu), ratio(cpu, peer.torchEpochCpuMs), ratio(cpu, peer.sklearnMlpEpochCpuMs)];
+    mlp.push(row(`tfjs ${o.backend} (trainMlp)`, o.kernels.total, o.epochMs, o.epochCpuMs));
+    mlp.push(row('  same network, model.fit (before)', o.fitKernels.total, o.fitMs, o.fitCpuMs));
   }
   console.log(`MLP training speed (fastest of ${EPOCHS} epochs after a warm-up, both sides; PyTorch ${peer.versions?.torch ?? '—'} on ${peer.torchThreads ?? '?'} threads, scikit-learn ${peer.versions?.sklearn ?? '—'})`);
   console.log(mlp.toString());
-  const why = new Table({ style, head: ['where the time goes', 'model.fit only ms/epoch', 'trainMlp overhead ms', 'kernel calls per batch', 'one 256×64·64×64 matMul µs', 'backend flags'] });
-  for (const o of ours) if (!o.error) why.push([o.backend, f1(o.fitMs), f1(o.epochMs - o.fitMs), o.kernelsPerBatch, f1(o.matmulUs), o.flags]);
+  const why = new Table({ style, head: ['where the time went', 'matMul 256×64·64×64 µs', 'same, transposed operand (Aᵀ·dY) µs', 'backend flags'] });
+  for (const o of ours) if (!o.error) why.push([o.backend, f1(o.matmulUs), f1(o.matmulTransposedUs), o.flags]);
   console.log(why.toString());
-  // WHY: the wasm gap is per-call overhead more than arithmetic. Each batch is ~174 small kernel calls (forward,
-  // backward, Adam's per-variable updates), each crossing JS → wasm with its own allocation; the wasm binary runs
-  // single-threaded here (no cross-origin isolation in Node), while PyTorch fuses Adam and calls a BLAS.
-  const batches = Math.ceil(ROWS / 256);
+  // WHY (wasm): tfjs's matMul gradient multiplies with a transposed operand (dW = Xᵀ·dZ, dX = dZ·Wᵀ), which the wasm
+  // backend runs outside XNNPACK in a naive loop (~8× slower at this size): ~60 % of a model.fit epoch. trainMlp's
+  // dense layers carry their own gradient (explicit transpose, then an untransposed matMul), the optimizer updates
+  // one flat parameter vector (Adam: 14 kernels per step instead of 14 per variable), tfjs's per-tensor Identity
+  // copies for the backward pass are avoided, and the loss is read once per epoch instead of once per batch.
   for (const o of ours) {
     if (o.error) continue;
-    console.log(`${o.backend}: ${f1(o.fitMs / batches)} ms per batch = ${o.kernelsPerBatch} kernel calls × ${f1((1000 * o.fitMs) / batches / o.kernelsPerBatch)} µs; ` +
-      `our data handling (seeded shuffle, tensor creation) adds ${f1(o.epochMs - o.fitMs)} ms per epoch`);
+    const top = (k) => Object.entries(k.byName).slice(0, 8).map(([n, c]) => `${n} ${c}`).join(', ');
+    console.log(`${o.backend} kernels per batch: trainMlp ${o.kernels.total} (${top(o.kernels)}); model.fit ${o.fitKernels.total} (${top(o.fitKernels)})`);
   }
   const tt = new Table({ style, head: ['CART fit (gini)', 'rows × features', 'max depth', 'nodes', 'ours ms', 'scikit-learn ms', 'ratio'] });
   for (const [name, t] of Object.entries(treeTimes)) {
