@@ -74,7 +74,7 @@ describe('integrated gradients (Sundararajan, Taly & Yan 2017), gradient × inpu
     const data = prepareData(spec, specPath);
     const nf = data.fitted.features.length;
     const net = buildMlp(spec.model, nf, spec.training.seed);
-    await trainMlp(net, transformFeatures(data.fitted, data.train.x), transformTarget(data.fitted, data.train.y), spec.training);
+    await trainMlp(net, transformFeatures(data.fitted, data.train.x), transformTarget(data.fitted, data.train.y, data.train.x), spec.training);
     const model = new MlpFitted(net, ['y']);
     const xv = transformFeatures(data.fitted, data.validation.x);
     for (const baseline of ['zero', 'mean'] as const) {
