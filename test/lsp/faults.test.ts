@@ -172,6 +172,19 @@ describe('faults during a job (real worker, real file system)', () => {
     await intact(spec, previous);
   });
 
+  it('a healthy training longer than the watchdog is not taken for a hang (heartbeats flow during training)', async () => {
+    const spec = ws.spec('healthy', 300);
+    await configure(client, { worker: { watchdogSeconds: 1 } });
+    try {
+      const r = await send(client, 'train', spec).result;
+      expect(r.ok, r.message).toBe(true);
+      expect(r.report!.history).toHaveLength(300);
+      console.log(`300 epochs under a 1 s watchdog: trained in ${r.report!.timings.trainMs} ms`);
+    } finally {
+      await configure(client, { worker: { watchdogSeconds: 120 } });
+    }
+  });
+
   it('disk full while writing the artifacts (a 24 MB tmpfs as the runsFolder setting; one run is 3.7 MB): ENOSPC named, nothing kept, next run fine', async () => {
     mountSmallDisk();
     await configure(client, { runsFolder: mountPoint });

@@ -20,6 +20,7 @@ import type { WorkerProgress } from '../worker/jobs';
 import { explanationGroups } from '../data/frame/groups';
 import { prepareData, sha256, type PreparedData } from './prepare';
 import { reportHtml } from './reportHtml';
+import { turnEventLoopNowAndThen } from './eventLoop';
 import { capRows } from './explainRows';
 import { asArtifactWriteError, changedSinceSnapshot, specRunsDir, startRun, type RunWriter } from './runs';
 import { readSpec } from './specInput';
@@ -111,11 +112,15 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
     { x: transformFeatures(fitted, data.train.x), y: classification ? data.train.y : transformTarget(fitted, data.train.y) },
     { x: xVal, y: classification ? data.validation.y : transformTarget(fitted, data.validation.y) },
     data.classes,
-    (r) => progress({
-      stage: 'train', message: `Epoch ${r.epoch}/${epochs}${timeLeft(Date.now() - t1, r.epoch, epochs)}`, fraction: 0.05 + 0.85 * (r.epoch / epochs),
-      epoch: r.epoch, epochs, loss: r.loss, valLoss: r.valLoss,
-      etaSeconds: ((Date.now() - t1) / r.epoch) * Math.max(0, epochs - r.epoch) / 1000,
-    }),
+    (r) => {
+      progress({
+        stage: 'train', message: `Epoch ${r.epoch}/${epochs}${timeLeft(Date.now() - t1, r.epoch, epochs)}`, fraction: 0.05 + 0.85 * (r.epoch / epochs),
+        epoch: r.epoch, epochs, loss: r.loss, valLoss: r.valLoss,
+        etaSeconds: ((Date.now() - t1) / r.epoch) * Math.max(0, epochs - r.epoch) / 1000,
+      });
+      // Heartbeats and the IPC 'disconnect' of a dead parent need the event loop: give it a turn every 50 ms.
+      return turnEventLoopNowAndThen();
+    },
   );
   try {
     const history = trained.history;

@@ -36,6 +36,9 @@ async function runJobHere(job: WorkerJob): Promise<RunResult> {
     const backend = await selectBackend(job.backend ?? 'auto', log);
     const specPath = resolve(job.specPath);
     const onProgress = (p: WorkerProgress): void => {
+      // An orphan (its parent died, so it was re-parented) stops at once, even inside a computation that has not
+      // let the event loop deliver the IPC 'disconnect' yet.
+      if (process.ppid !== parentPid) process.exit(0);
       void send({ type: 'progress', progress: p });
       // Right here, as a stuck computation would (a short IPC message is written synchronously by libuv).
       if (hangRequested(specPath, p.epoch)) hangForever();
@@ -57,6 +60,7 @@ async function runJobHere(job: WorkerJob): Promise<RunResult> {
   }
 }
 
+const parentPid = process.ppid;
 let started = false;
 process.on('message', (m: unknown) => {
   if (started || !isJobMessage(m)) {
