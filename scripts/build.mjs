@@ -5,9 +5,11 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { schemaValidatorPlugin } from './schemaValidator.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning' };
+// The spec schema is compiled ahead of time into the node bundles (scripts/schemaValidator.mjs).
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'linked', logLevel: 'warning', plugins: [schemaValidatorPlugin(root)] };
 
 const targets = {
   client: { ...node, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'dist/client/extension.js'), external: ['vscode'] },
@@ -17,7 +19,8 @@ const targets = {
   cli: { ...node, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'dist/cli/xai.js'), banner: { js: '#!/usr/bin/env node' } },
   webview: {
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: false, minify: true, logLevel: 'warning',
-    entryPoints: { flowchart: join(root, 'webview/src/flowchart/main.ts') }, outdir: join(root, 'dist/webview'),
+    entryPoints: { flowchart: join(root, 'webview/src/flowchart/main.ts'), report: join(root, 'webview/src/report/main.ts'),
+      paths: join(root, 'webview/src/paths/main.ts') }, outdir: join(root, 'dist/webview'),
   },
 };
 

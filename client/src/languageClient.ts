@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
 
 export const LANGUAGE_ID = 'xai-pipeline';
 export const CLIENT_ID = 'xaiPipelines';
@@ -22,10 +22,13 @@ export interface XaiInitializationOptions {
   runsFolder: string;
   /** `xaiPipelines.data.allowOutsideWorkspace`: read data sources outside the workspace folders (off: refused). */
   data: { allowOutsideWorkspace: boolean };
+  /** Workspace Trust: untrusted, the server checks the spec text only (no data or run files read, nothing run). */
+  workspaceTrusted: boolean;
 }
 
 /** Creates (does not start) the language client. */
-export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+/** `middleware`: e.g. the status bar's view of the jobs' work-done progress. */
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel, middleware?: Middleware): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -39,6 +42,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     explain: { maxRows: config.get<number>('explain.maxRows', 10_000) },
     runsFolder: config.get<string>('runsFolder', '.xai/runs'),
     data: { allowOutsideWorkspace: config.get<boolean>('data.allowOutsideWorkspace', false) },
+    workspaceTrusted: vscode.workspace.isTrusted,
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -48,10 +52,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     outputChannel: output,
     diagnosticCollectionName: LANGUAGE_ID,
     initializationOptions,
+    ...(middleware ? { middleware } : {}),
     synchronize: {
       // The server re-checks `data.source` when CSV files appear or vanish, and sees setting changes.
       configurationSection: 'xaiPipelines',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{csv,tsv}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{csv,tsv,parquet,pq}'),
     },
   };
   return new LanguageClient(CLIENT_ID, 'XAI Pipelines', serverOptions, clientOptions);

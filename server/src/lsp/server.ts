@@ -12,12 +12,14 @@ import { specCodeLenses } from './codeLens';
 import { specCompletions } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
 import { listenDecisionPath } from './decisionPath';
+import { listenRunReport } from './runReport';
 import { listenFlowGraph } from './flowGraph';
 import { specHover } from './hover';
 import { specInlayHints } from './inlayHints';
 import { listenOutline } from './outline';
+import { listenPipelineFiles } from './pipelineFiles';
 import { RunService } from './runs';
-import { specPathOf } from './specDocuments';
+import { setWorkspaceTrusted, specPathOf } from './specDocuments';
 import { setDataAccessPolicy } from '../spec/dataAccess';
 import { invalidateDataProfile } from '../spec/dataProfile';
 import { invalidateLatestRuns, recordRunOutcome } from '../spec/latestRun';
@@ -42,13 +44,17 @@ function setBackend(value: unknown): void {
 }
 
 connection.onInitialize((params): InitializeResult => {
-  const options = params.initializationOptions as { diagnosticsDebounceMs?: unknown; backend?: unknown; data?: unknown } | undefined;
+  const options = params.initializationOptions as { diagnosticsDebounceMs?: unknown; backend?: unknown; workspaceTrusted?: unknown; data?: unknown } | undefined;
+  // Untrusted (the client says so): diagnostics, completion and hover on the spec text only; no file is read or run.
+  setWorkspaceTrusted(options?.workspaceTrusted !== false);
   const debounce = options?.diagnosticsDebounceMs;
   if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) diagnostics.debounceMs = debounce;
   setBackend(options?.backend);
   runs.applySettings(options);
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => specPathOf(f.uri)).filter((p): p is string => p !== undefined);
   applyDataAccess(options?.data);
+  // Where a slow first diagnostic comes from: the process's own start (performance.now() counts from it).
+  connection.console.log(`[xai] language server initialized ${performance.now().toFixed(0)} ms after its process started`);
   return initializeResult;
 });
 // The client syncs the `xaiPipelines` settings section (vscode-languageclient `synchronize.configurationSection`).
@@ -91,7 +97,9 @@ connection.languages.inlayHint.on((p) => specInlayHints(documents, p));
 diagnostics.listen();
 runs.listen();
 listenFlowGraph(connection, documents);
+listenPipelineFiles(connection, runs, () => diagnostics.refreshAll());
 listenDecisionPath(connection);
+listenRunReport(connection);
 listenOutline(connection, documents);
 // The client watches data files (CSV): a data source that appears, vanishes or changes is re-checked.
 connection.onDidChangeWatchedFiles((p) => {
