@@ -50,6 +50,13 @@ describe('Parquet as data.source', () => {
     ]);
   });
 
+  it('a file named .parquet that is not Parquet gives a data-file-unreadable reason, not a crash', () => {
+    const path = join(ws, 'data', 'fake.parquet');
+    writeFileSync(path, 'a,b\n1,2\n');
+    const p = dataProfile(path);
+    expect(p).toEqual({ error: expect.stringMatching(/^is not a readable Parquet file: not a Parquet file: /) as unknown as string });
+  });
+
   it('checks columns against the Parquet schema; completion and hover offer and describe them', () => {
     const good = loadSpecFile(pqSpec).diagnostics.filter((d) => d.severity === 'error');
     expect(good).toEqual([]);
