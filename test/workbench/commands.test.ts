@@ -57,10 +57,15 @@ async function notifications(w: Workbench): Promise<string> {
 async function explorerContextMenu(w: Workbench, name: string, item: string): Promise<void> {
   await w.runCommand('File: Reveal Active File in Explorer View');
   const row = w.page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: name }).first();
-  await row.waitFor();
-  await row.click({ button: 'right' });
   const entry = w.page.locator('.monaco-menu .action-item', { hasText: item }).first();
-  await entry.waitFor();
+  // The Explorer may still be expanding folders for the reveal (its rows are redrawn): right-click until the menu shows.
+  for (let attempt = 1; ; attempt++) {
+    await row.waitFor();
+    await row.click({ button: 'right' });
+    if (await entry.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+    if (attempt === 5) throw new Error(`the Explorer context menu of ${name} shows no '${item}' after ${attempt} right-clicks`);
+    await w.page.keyboard.press('Escape');
+  }
   await w.screenshot(`context-menu-${item.replace(/\W+/g, '-').toLowerCase()}`);
   await entry.click();
 }
