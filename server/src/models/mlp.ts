@@ -190,7 +190,7 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
       for (let r = 0; r < n; r++) { const i = order[r]!; xBuffer.set(flatX.subarray(i * nFeatures, (i + 1) * nFeatures), r * nFeatures); }
       for (let r = 0; r < n; r++) { const i = order[r]!; yBuffer.set(flatY.subarray(i * width, (i + 1) * width), r * width); }
       if (wBuffer && flatW) for (let r = 0; r < n; r++) wBuffer[r] = flatW[order[r]!]!;
-      const loss = trainer.epoch(xBuffer, yBuffer, wBuffer, n, training.batch_size, optimizer, nextSeed);
+      const loss = await trainer.epoch(xBuffer, yBuffer, wBuffer, n, training.batch_size, optimizer, nextSeed);
       if (!Number.isFinite(loss)) {
         throw new Error(`training diverged at epoch ${epoch}: the loss is ${loss}; lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
       }

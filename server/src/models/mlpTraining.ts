@@ -106,6 +106,7 @@ export class MlpTrainer {
   private held: tf.Tensor[] = [];
   private readonly hold = (t: tf.Tensor): void => { this.held.push(tf.keep(t)); };
   private readonly flat: FlatParameters;
+  private lastTurn = Date.now();
 
   /**
    * @throws Error for a layer other than Dense-with-bias and Dropout, or an activation outside relu, linear,
@@ -160,7 +161,7 @@ export class MlpTrainer {
    * x [n · n_features] and y [n · k] are row-major float32; `rowWeights` [n] are class weights per row.
    * @returns the epoch's training loss: batch losses (with L2 penalties) averaged with batch sizes as weights, as `fit` reports it.
    */
-  epoch(x: Float32Array, y: Float32Array, rowWeights: Float32Array | undefined, n: number, batchSize: number, optimizer: tf.Optimizer, nextSeed: () => number): number {
+  async epoch(x: Float32Array, y: Float32Array, rowWeights: Float32Array | undefined, n: number, batchSize: number, optimizer: tf.Optimizer, nextSeed: () => number): Promise<number> {
     const nFeatures = x.length / n;
     const k = y.length / n;
     const losses: tf.Scalar[] = [];
@@ -185,6 +186,12 @@ export class MlpTrainer {
         } finally {
           this.release();
           tf.dispose([xb, yb, ...(wb ? [wb] : [])]);
+        }
+        // A turn of the event loop every 50 ms (as fit's yieldEvery did): a long epoch keeps the worker's heartbeat
+        // timer and IPC alive.
+        if (Date.now() - this.lastTurn >= 50) {
+          await new Promise((resolve) => setImmediate(resolve));
+          this.lastTurn = Date.now();
         }
       }
       const values = tf.tidy(() => tf.stack(losses).dataSync());
