@@ -17,8 +17,9 @@ import { encodeTableTarget } from '../models/labels';
 import { recipeFromSpec, usesFramePipeline } from '../data/frame/fromSpec';
 import { isParquetPath } from '../data/frame/parquet';
 import { loadDataFrame } from '../data/frame/source';
-import { featureMatrix, prepareFrame, type SavedDataPipeline } from '../data/frame/recipe';
+import { featureMatrix, prepareFrame, type PreparedFrame, type Recipe, type SavedDataPipeline } from '../data/frame/recipe';
 import { fitScaler } from '../data/standardize';
+import { describeRelativeTarget, relativeBase, toRelativeTarget } from '../data/frame/targetTransform';
 import { resolveDataPath } from '../spec/check';
 import { featureNames, lagFeatureName } from '../spec/features';
 import type { PipelineSpec, SplitStep, StandardizeStep } from '../spec/types';
@@ -46,7 +47,15 @@ export interface PreparedData {
   groups?: Record<string, string[]>;
   /** The saved data pipeline (columnar path): written beside the model, reapplied to the raw CSV to explain it. */
   dataPipeline?: SavedDataPipeline;
+  /**
+   * `split: {method: kfold}`: the folds, each prepared on its own (fitted steps and target scaling learned on the
+   * fold's training rows only). `train` above is then every row (the final model) and `validation` every row too.
+   */
+  crossValidation?: { k: number; seed: number; stratified: boolean; folds: FoldData[] };
 }
+
+/** One fold of k-fold evaluation: its parts, features as that fold's fitted steps make them, and its baseline. */
+export interface FoldData { train: Dataset; validation: Dataset; fitted: FittedPreprocessing; baseline: PreparedData['baseline'] }
 
 const DEFAULT_SPLIT: SplitStep['split'] = { method: 'chronological', validation: 0.2 };
 
@@ -112,7 +121,15 @@ export function prepareData(spec: PipelineSpec, specPath: string, onLoaded?: (ms
   steps.push(s.account);
   const train = subset(all, s.indices.train);
   const validation = subset(all, s.indices.validation);
-  const st = fitPreprocessing(train.x, train.y, features, spec.data.target, standardize);
+  // A relative target (data.target_transform): the standardization is fitted on what the model learns.
+  const relative = spec.data.target_transform;
+  if (relative && classes) throw new DataError('target_transform does not apply to classification: the target is a class label', { file: dataPath, column: spec.data.target });
+  const yLearned = relative ? toRelativeTarget(relative, train.y, relativeBase(relative, features, train.x, { file: dataPath, lines: train.lines })) : train.y;
+  const st = fitPreprocessing(train.x, yLearned, features, spec.data.target, standardize);
+  if (relative) {
+    st.fitted.target_transform = { method: relative.method, relative_to: relative.relative_to };
+    steps.push({ step: 'target_transform', rowsIn: all.x.length, rowsOut: all.x.length, detail: describeRelativeTarget(relative, spec.data.target) });
+  }
   if (st.account) steps.push(st.account);
 
   const lag1 = lagFeatureName(spec.data.target, 1);
@@ -131,38 +148,67 @@ export function prepareData(spec: PipelineSpec, specPath: string, onLoaded?: (ms
  * The columnar path (server/src/data/frame): load with type inference, the recipe's row steps, the split, the
  * fitted steps (on the training rows only), label encoding for classification. The features come out already
  * transformed, so `fitted` only carries the target's standardization when the spec asks for it.
- * Baseline: regression → the target's lag 1 when present, else the training mean; classification → the most
- * frequent training class (its index).
+ * Baseline: regression → the target's nearest lag when present (lag 1, or lag h under a horizon h), else the
+ * training mean; classification → the most frequent training class (its index).
+ * k-fold: the whole is prepared with every row as training rows (the final model; validation then = every row,
+ * in-sample, for the explanations), and each fold again from the loaded rows with its own fitted steps.
  */
 function prepareColumnar(spec: PipelineSpec, dataPath: string, bytes: Buffer, started: number, onLoaded?: (ms: number) => void): PreparedData {
   const { recipe, load, standardizeTarget } = recipeFromSpec(spec);
+  if (spec.data.target_transform) {
+    throw new DataError('target_transform works with the lags, split and standardize steps only (its base must be a raw, unscaled feature)', { file: dataPath, column: spec.data.target_transform.relative_to });
+  }
   const { frame, info } = loadDataFrame(dataPath, load, bytes);
   onLoaded?.(Date.now() - started);
   const p = prepareFrame(frame, recipe, info, load);
+  const whole = frameDatasets(p, recipe, standardizeTarget, p.folds ? p.parts.train : undefined);
+  if (!p.folds && whole.validation.x.length === 0) throw new DataError('the split leaves no validation row', { file: dataPath });
+  let crossValidation: PreparedData['crossValidation'];
+  if (p.folds) {
+    const split = (spec.preprocessing ?? []).find((st): st is SplitStep => 'split' in st)!.split;
+    const folds = p.folds.map((fold, i) => {
+      const q = prepareFrame(frame, recipe, info, load, fold);
+      if (recipe.task === 'classification' && q.classes!.join('\n') !== p.classes!.join('\n')) {
+        const lacking = p.classes!.filter((c) => !q.classes!.includes(c));
+        throw new DataError(`k-fold: the training rows of fold ${i + 1} have no '${lacking.join("', '")}' row: use fewer folds`, { file: dataPath, column: recipe.target });
+      }
+      const d = frameDatasets(q, recipe, standardizeTarget);
+      return { train: d.train, validation: d.validation, fitted: d.fitted, baseline: d.baseline };
+    });
+    crossValidation = { k: p.folds.length, seed: split.seed ?? spec.training.seed, stratified: recipe.task === 'classification', folds };
+  }
+  return {
+    dataPath, dataSha256: sha256(bytes), csvRows: info.rows, ...whole, steps: p.steps,
+    classes: p.classes, groups: p.groups, dataPipeline: p.saved, ...(crossValidation ? { crossValidation } : {}),
+  };
+}
+
+/** The datasets of a prepared frame, its target scaling and its baseline; `validationRows` overrides the validation part. */
+function frameDatasets(p: PreparedFrame, recipe: Recipe, standardizeTarget: boolean, validationRows?: number[]): Pick<PreparedData, 'all' | 'train' | 'validation' | 'test' | 'fitted' | 'baseline'> {
   const x = featureMatrix(p.frame, p.features);
   const all: Dataset = { features: p.features, target: recipe.target, x, y: Array.from(p.y), lines: Array.from(p.frame.lines) };
+  const rows = validationRows ?? p.parts.validation;
   const train = subset(all, p.parts.train);
-  const validation = subset(all, p.parts.validation);
+  const validation = subset(all, rows);
   const test = p.parts.test.length ? subset(all, p.parts.test) : undefined;
-  if (validation.x.length === 0) throw new DataError('the split leaves no validation row', { file: dataPath });
   const fitted: FittedPreprocessing = { version: 1, features: [...p.features], target: recipe.target, standardize: { features: {} } };
   if (standardizeTarget && recipe.task === 'regression') fitted.standardize.target = fitScaler(train.y);
   let baseline: PreparedData['baseline'];
-  const lag1 = lagFeatureName(recipe.target, 1);
+  // The last known value: the target's nearest lag (lag h under a forecast horizon h, so lag 1 by default).
+  const lagK = (name: string) => (name.startsWith(`${recipe.target}_lag`) && /^\d+$/.test(name.slice(recipe.target.length + 4)) ? Number(name.slice(recipe.target.length + 4)) : Infinity);
+  const nearest = Math.min(...p.frame.columns.map((c) => lagK(c.name)));
+  const lag1 = Number.isFinite(nearest) ? lagFeatureName(recipe.target, nearest) : undefined;
   if (recipe.task === 'classification') {
     const counts = new Map<number, number>();
     for (const c of train.y) counts.set(c, (counts.get(c) ?? 0) + 1);
     const top = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
     baseline = { name: `most frequent class (${p.classes![top]})`, validation: validation.y.map(() => top) };
-  } else if (p.frame.columns.some((c) => c.name === lag1)) {
-    const lagged = featureMatrix(p.frame, [lag1], p.parts.validation);
+  } else if (lag1) {
+    const lagged = featureMatrix(p.frame, [lag1], rows);
     baseline = { name: `last value (${lag1})`, validation: lagged.map((r) => r[0]!) };
   } else {
     const mean = train.y.reduce((a, b) => a + b, 0) / train.y.length;
     baseline = { name: 'training mean', validation: validation.y.map(() => mean) };
   }
-  return {
-    dataPath, dataSha256: sha256(bytes), csvRows: info.rows, all, train, validation, test, fitted, baseline, steps: p.steps,
-    classes: p.classes, groups: p.groups, dataPipeline: p.saved,
-  };
+  return { all, train, validation, test, fitted, baseline };
 }

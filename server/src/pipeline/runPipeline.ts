@@ -18,6 +18,7 @@ import type { ParsedSpec } from '../spec/parse';
 import type { PipelineSpec } from '../spec/types';
 import type { WorkerProgress } from '../worker/jobs';
 import { explanationGroups } from '../data/frame/groups';
+import { crossValidate, type CrossValidationReport } from './crossValidate';
 import { prepareData, sha256, type PreparedData } from './prepare';
 import { reportHtml } from './reportHtml';
 import { turnEventLoopNowAndThen } from './eventLoop';
@@ -44,7 +45,7 @@ export const DATA_PIPELINE_FILE = 'data-pipeline.json';
 
 /** The full model as the explainer sees it: raw features [n, n_features] → predictions [n] in target units. */
 export function rawPredictor(model: LayersModel, fitted: FittedPreprocessing): (x: number[][]) => number[] {
-  return (x) => inverseTarget(fitted, predictMlp(model, transformFeatures(fitted, x)));
+  return (x) => inverseTarget(fitted, predictMlp(model, transformFeatures(fitted, x)), x);
 }
 
 /**
@@ -54,7 +55,7 @@ export function rawPredictor(model: LayersModel, fitted: FittedPreprocessing): (
 export function rawModelPredictor(model: FittedModel, fitted: FittedPreprocessing): (x: number[][]) => Promise<number[] | number[][]> {
   return async (x) => {
     const out = await model.predict(transformFeatures(fitted, x));
-    return model.task === 'classification' ? out : inverseTarget(fitted, out.map((r) => r[0]!));
+    return model.task === 'classification' ? out : inverseTarget(fitted, out.map((r) => r[0]!), x);
   };
 }
 
@@ -101,6 +102,10 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
   const data = prepareData(spec, specPath, (ms) => { loadMs = ms; });
   const preprocessMs = Date.now() - t0 - loadMs;
   progress({ stage: 'preprocess', message: `${data.train.x.length} training and ${data.validation.x.length} validation rows`, fraction: 0.05 });
+  // k-fold: one model per fold first (each on its fold's own fitted steps), then the final model on every row.
+  const cv = data.crossValidation
+    ? await crossValidate(spec, data, (f, k) => progress({ stage: 'train', message: `Fold ${f + 1}/${k}`, fraction: 0.05 + 0.4 * (f / k) }))
+    : undefined;
 
   const t1 = Date.now();
   const { fitted } = data;
@@ -109,8 +114,8 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
   const epochs = spec.training.epochs;
   const trained = await trainModel(
     spec,
-    { x: transformFeatures(fitted, data.train.x), y: classification ? data.train.y : transformTarget(fitted, data.train.y) },
-    { x: xVal, y: classification ? data.validation.y : transformTarget(fitted, data.validation.y) },
+    { x: transformFeatures(fitted, data.train.x), y: classification ? data.train.y : transformTarget(fitted, data.train.y, data.train.x) },
+    { x: xVal, y: classification ? data.validation.y : transformTarget(fitted, data.validation.y, data.validation.x) },
     data.classes,
     (r) => {
       progress({
@@ -156,6 +161,8 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
         baseline: { name: data.baseline.name, ...regressionMetrics(data.validation.y, data.baseline.validation) },
       };
     }
+    // k-fold: the run's metrics are the folds' out-of-fold predictions, not the final model's in-sample fit.
+    if (cv) { metrics = cv.metrics; validationPredictions = cv.predictions; data.baseline = cv.baseline; }
     // The explanations read at most maxExplainRows rows per split (the metrics above used every row).
     const forExplain = { ...data, train: capRows(data.train, options.maxExplainRows), validation: capRows(data.validation, options.maxExplainRows) };
     const importance = await explainWithSpec(spec, forExplain, predict);
@@ -169,14 +176,14 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
     try {
       run = startRun(specPath, options.runsRoot);
       await trained.save(`${run.tempDir}/model`, fitted.features);
-      const report: RunReport = {
+      const report: RunReport & { crossValidation?: CrossValidationReport } = {
         reportVersion: 1, runId: run.runId, createdAt: new Date().toISOString(),
         spec: { name: spec.name, path: specPath, sha256: sha256(parsed.text) },
         data: { path: data.dataPath, sha256: data.dataSha256, rows: data.all.x.length, trainRows: data.train.x.length, validationRows: data.validation.x.length },
         task: classification ? 'classification' : 'regression', target: spec.data.target, features: fitted.features,
         ...(data.classes ? { classes: data.classes } : {}), backend: options.backend, seed: spec.training.seed,
         model: trained.summary,
-        metrics, history, importance, ...(explained ? { explanations: explained.sections as unknown as ExplanationSectionJson[] } : {}), steps: data.steps,
+        metrics, ...(cv ? { crossValidation: cv.report } : {}), history, importance, ...(explained ? { explanations: explained.sections as unknown as ExplanationSectionJson[] } : {}), steps: data.steps,
         timings: { loadMs, preprocessMs, trainMs, explainMs, totalMs: Date.now() - t0 },
         versions: { xaiPipelines: xaiVersion, tfjs: tf.version_core, node: process.version },
         artifacts: { model: 'model/model.json', preprocessing: 'preprocessing.json', report: 'report.json', html: 'report.html' },

@@ -45,6 +45,11 @@ export interface DataSpec {
    * else every numeric column but the target.
    */
   features?: string[];
+  /**
+   * Regression: the model learns the target relative to a feature (e.g. the change from `price_lag1`); its
+   * predictions add the feature back, so metrics and explanations stay in the target's units.
+   */
+  target_transform?: { method: 'difference' | 'return'; relative_to: string };
 }
 
 /** Time-series lags: adds `<column>_lag1 … <column>_lag<count>`, the values 1 … count rows earlier. */
@@ -54,7 +59,8 @@ export interface LagsStep {
 
 /** Splits rows into a training and a validation part; `chronological` keeps the last fraction for validation. */
 export interface SplitStep {
-  split: { method: 'chronological' | 'random' | 'stratified'; validation: number; test?: number; seed?: number };
+  /** `kfold`: k folds evaluate the model (each fitted on the other folds), the final model is fitted on every row. */
+  split: { method: 'chronological' | 'random' | 'stratified' | 'kfold'; validation: number; test?: number; seed?: number; k?: number };
 }
 
 /** Standardization (z-score), fitted on the training part only. `columns: features` means all features. */

@@ -150,7 +150,9 @@ training:
     ]);
     expect(d.all.features).toEqual(['price_lag3', 'price_lag4', 'price_rolling6_mean', 'price_rolling6_std']);
     expect(d.steps[5]!.detail).toBe('4 features; not features: symbol (the group key of a window step), date (a raw date: date_parts makes features of it)');
-    expect(d.baseline.name).toBe('training mean');
+    // The naive forecast 3 months ahead: the last price known then, 3 months back.
+    expect(d.baseline.name).toBe('last value (price_lag3)');
+    expect(d.baseline.validation).toEqual(d.validation.x.map((r) => r[0]));
   });
 
   it('the founding stock-price spec keeps the row-table path', () => {

@@ -18,7 +18,8 @@ import type {
 const keys = <T>(r: Record<keyof T, true>): string[] => Object.keys(r);
 const shapes: [string[], (string | number)[]][] = [
   [keys<PipelineSpec>({ version: true, name: true, task: true, description: true, data: true, preprocessing: true, model: true, training: true, explanation: true }), []],
-  [keys<DataSpec>({ source: true, missing_values: true, delimiter: true, column_types: true, filter: true, sort: true, target: true, features: true }), ['data']],
+  [keys<DataSpec>({ source: true, missing_values: true, delimiter: true, column_types: true, filter: true, sort: true, target: true, features: true, target_transform: true }), ['data']],
+  [keys<NonNullable<DataSpec['target_transform']>>({ method: true, relative_to: true }), ['data', 'target_transform']],
   [keys<ColumnTypeSpec>({ column: true, type: true, date_format: true }), ['data', 'column_types', 0]],
   [keys<ImputeStep['impute']>({ strategy: true, value: true, columns: true }), ['preprocessing', 0, 'impute']],
   [keys<OneHotStep['one_hot']>({ columns: true, unseen: true }), ['preprocessing', 0, 'one_hot']],
@@ -30,7 +31,7 @@ const shapes: [string[], (string | number)[]][] = [
   [keys<FilterSpec>({ column: true, equals: true, in: true, min: true, max: true }), ['data', 'filter', 0]],
   [keys<SortSpec>({ column: true, type: true }), ['data', 'sort']],
   [keys<LagsStep['lags']>({ column: true, count: true, group_by: true, horizon: true }), ['preprocessing', 0, 'lags']],
-  [keys<SplitStep['split']>({ method: true, validation: true, test: true, seed: true }), ['preprocessing', 0, 'split']],
+  [keys<SplitStep['split']>({ method: true, validation: true, test: true, seed: true, k: true }), ['preprocessing', 0, 'split']],
   [keys<StandardizeStep['standardize']>({ columns: true, target: true }), ['preprocessing', 0, 'standardize']],
   // The schema's model object holds every family's keys (the `type` picks which apply).
   [[...keys<MlpModelSpec>({ type: true, hidden_layers: true, output_activation: true, dropout: true, l2: true }),
