@@ -103,6 +103,10 @@ describe('an untrusted workspace', () => {
       const messages = (await untrusted.diagnosticsFor(fileUri(specPath), 1)).diagnostics.map((d) => d.message);
       expect(messages.some((m) => /unknown key 'modle'/i.test(m))).toBe(true);
       expect(messages.some((m) => m.includes('speceis'))).toBe(false);
+      // …and says why, on data.source.
+      const notice = (await untrusted.diagnosticsFor(fileUri(specPath), 1)).diagnostics.find((d) => d.code === 'untrusted-workspace');
+      expect(notice?.message).toMatch(/^Not checked against its data: this workspace is not trusted/);
+      expect(notice?.range.start.line).toBe(text.split('\n').findIndex((l) => /^ {2}source:/.test(l)));
       const before = readdirSync(join(tmp, 'iris', '.xai', 'runs', 'iris')).length;
       const train = await untrusted.connection.sendRequest<RunResult>('xai/train', { uri: fileUri(join(tmp, 'iris', 'iris.xai.yaml')) });
       expect(train.ok).toBe(false);

@@ -170,6 +170,7 @@ describe('XAI Pipelines commands in the workbench', () => {
     const panel = w.page.locator('.markers-panel');
     await expect.poll(() => panel.innerText(), { timeout: 30_000 }).toMatch(/unknown key 'modle'/i);
     expect(await panel.innerText()).not.toContain('prcie');
+    expect(await panel.innerText()).toContain('Not checked against its data: this workspace is not trusted');
     await w.runCommand('XAI Pipelines: Train');
     await expect.poll(() => notifications(w), { timeout: 30_000, interval: 300 }).toMatch(/trust/i);
     expect(await notifications(w)).toMatch(/data files/);

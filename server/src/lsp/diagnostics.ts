@@ -8,7 +8,7 @@ import { byPosition, checkSpec, specDataProfile } from '../spec/check';
 import { failedRun, latestRunSync } from '../spec/latestRun';
 import { parseSpec, type ParsedSpec, type Severity, type SpecDiagnostic } from '../spec/parse';
 import { runFeedback, type SpecInlayHint } from '../spec/runFeedback';
-import { dataCheckPathOf } from './specDocuments';
+import { dataCheckPathOf, isWorkspaceTrusted, specPathOf, UNTRUSTED_DATA_MESSAGE } from './specDocuments';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
@@ -36,7 +36,7 @@ export function specDiagnostics(text: string, uri: string): SpecDiagnostic[] {
 export function specAnalysis(text: string, uri: string): { diagnostics: SpecDiagnostic[]; hints: SpecInlayHint[] } {
   const parsed = parseSpec(text);
   const path = dataCheckPathOf(uri);
-  if (!path) return { diagnostics: parsed.diagnostics, hints: [] };
+  if (!path) return { diagnostics: byPosition([...parsed.diagnostics, ...untrustedNotice(parsed, uri)]), hints: [] };
   const run = latestRunSync(path);
   const failure = failedRun(path);
   const feedback = run || failure ? runFeedback(parsed, run?.report ?? null, dataSha(parsed, path), failure) : undefined;
@@ -44,6 +44,17 @@ export function specAnalysis(text: string, uri: string): { diagnostics: SpecDiag
     diagnostics: byPosition([...parsed.diagnostics, ...checkSpec(parsed, path), ...(feedback?.diagnostics ?? [])]),
     hints: feedback?.hints ?? [],
   };
+}
+
+/**
+ * In an untrusted workspace, one information diagnostic on `data.source` (code `untrusted-workspace`): the spec is
+ * checked from its text only, and says why its data checks are missing.
+ */
+function untrustedNotice(parsed: ParsedSpec, uri: string): SpecDiagnostic[] {
+  if (isWorkspaceTrusted() || !specPathOf(uri)) return [];
+  const range = parsed.rangeOf(['data', 'source']) ?? parsed.rangeOf(['data', 'source'], 'key');
+  if (!range) return [];
+  return [{ range, severity: 'information', code: 'untrusted-workspace', message: UNTRUSTED_DATA_MESSAGE }];
 }
 
 function dataSha(parsed: ParsedSpec, specPath: string): string | undefined {

@@ -27,6 +27,9 @@ export function isWorkspaceTrusted(): boolean { return workspaceTrusted; }
 /** The message for everything an untrusted workspace does not do. */
 export const UNTRUSTED_MESSAGE = 'This workspace is not trusted: XAI Pipelines checks the spec text only and reads no data files, trains nothing and writes nothing. Trust the workspace (Manage Workspace Trust) to train.';
 
+/** Why an untrusted workspace's spec is not checked against its data (the diagnostic on `data.source`). */
+export const UNTRUSTED_DATA_MESSAGE = 'Not checked against its data: this workspace is not trusted, so XAI Pipelines reads no data files and trains nothing. Trust the workspace (Manage Workspace Trust) to check the columns and train.';
+
 /**
  * The spec's path for the checks that read files beside it (its data, its runs): `specPathOf`, or undefined in
  * an untrusted workspace, where those checks are skipped.
