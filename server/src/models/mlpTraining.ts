@@ -83,9 +83,13 @@ class FlatParameters {
   /** One optimizer step from the variables' gradients (disposed here). */
   apply(optimizer: tf.Optimizer, grads: tf.NamedTensorMap): void {
     tf.tidy(() => {
-      const flat = tf.concat(this.variables.map((v) => tf.reshape(grads[v.name]!, [-1])));
+      // Biases are 1-D already: no reshape kernel for them either way.
+      const flat = tf.concat(this.variables.map((v) => (v.rank === 1 ? grads[v.name]! : tf.reshape(grads[v.name]!, [-1]))));
       optimizer.applyGradients({ [this.theta.name]: flat });
-      this.variables.forEach((v, i) => v.assign(tf.reshape(tf.slice(this.theta, this.offsets[i]!, v.size), v.shape)));
+      this.variables.forEach((v, i) => {
+        const part = tf.slice(this.theta, this.offsets[i]!, v.size);
+        v.assign(v.rank === 1 ? part : tf.reshape(part, v.shape));
+      });
     });
     tf.dispose(grads);
   }
