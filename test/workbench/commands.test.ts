@@ -219,7 +219,7 @@ describe('XAI Pipelines commands in the workbench', () => {
     await w.screenshot('run-on-save-second');
   }, 300_000);
 
-  test('the installed .vsix runs from the extensions folder (not the source) with diagnostics and training', async () => {
+  test('the installed .vsix runs from the extensions folder (not the source): diagnostics, Train and Explain', async () => {
     const broken = readFileSync(join(ROOT, 'examples', 'stock-price', SPEC), 'utf8').replace(/^model:/m, 'modle:');
     workspace = makeWorkspace({ 'stock-price/broken.xai.yaml': broken }, 20);
     wb = await Workbench.start({ vsix, name: 'installed-vsix' });
@@ -241,9 +241,13 @@ describe('XAI Pipelines commands in the workbench', () => {
     await w.screenshot('installed-diagnostics');
     await w.openFile(SPEC);
     await waitForLenses(w);
-    await w.runCommand('XAI Pipelines: Train');
+    await w.runCommand('XAI Pipelines: Train and Explain');
     const runsRoot = join(workspace!, 'stock-price', '.xai', 'runs');
     await expect.poll(() => runFolders(runsRoot, 'stock-price').length, { timeout: 180_000, interval: 1000 }).toBe(1);
+    // Train, then Explain of the same run (the output channel logs each).
+    await expect.poll(() => w.readLogs(/output_logging_.*XAI/), { timeout: 180_000, interval: 1000 }).toMatch(/\[explain\] stock-price\.xai\.yaml: /);
+    expect(w.readLogs(/output_logging_.*XAI/)).toMatch(/\[train\] stock-price\.xai\.yaml: /);
+    expect(runFolders(runsRoot, 'stock-price')).toHaveLength(1);
     await w.screenshot('installed-trained');
     writeFileSync(join(w.artifacts, 'installed-path.txt'), `${installedPath}\n`);
   }, 300_000);
