@@ -34,3 +34,11 @@ describe('specs built to exhaust the parser', () => {
     ]);
   });
 });
+
+describe('deep block nesting', () => {
+  it('parses 2 000 nested block maps (2 MB of indentation) without a crash', () => {
+    const p = parseSpec(Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n'));
+    expect(p.spec).toBeNull();
+    expect(p.diagnostics.length).toBeGreaterThan(0);
+  });
+});
