@@ -62,12 +62,15 @@ describe('xai/runReport', () => {
     expect(await ask({})).toEqual({ ok: false, message: 'the report needs a spec saved as a file, or a run folder' });
   });
 
-  it('reads no run files in an untrusted workspace', async () => {
+  it('reads no run files in an untrusted workspace (report and decision paths)', async () => {
     const untrusted = await TestClient.start({ initializationOptions: { workspaceTrusted: false } });
     try {
       const r = await untrusted.connection.sendRequest('xai/runReport', { runDir: fileUri(runDir) }) as RunReportResult;
       expect(r.ok).toBe(false);
       expect(r.ok ? '' : r.message).toMatch(/^This workspace is not trusted/);
+      // The Decision Path panel's request reads the run's model and data: refused the same way.
+      const p = await untrusted.connection.sendRequest('xai/decisionPath', { uri: fileUri(spec), selector: { by: 'row', row: 0 } }) as { ok: boolean; message?: string };
+      expect(p).toEqual({ ok: false, message: expect.stringMatching(/^This workspace is not trusted/) });
     } finally {
       await untrusted.stop();
     }

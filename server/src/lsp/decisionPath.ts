@@ -18,7 +18,7 @@ import { MODEL_JSON_FORMAT, modelFromJson } from '../models/modelJson';
 import { prepareData } from '../pipeline/prepare';
 import { readLatestRun } from '../pipeline/runs';
 import { readSpec } from '../pipeline/specInput';
-import { specPathOf } from './specDocuments';
+import { isWorkspaceTrusted, specPathOf, UNTRUSTED_MESSAGE } from './specDocuments';
 
 /** Loads a run's model without TensorFlow.js: JSON families as they are, an MLP as a DenseNetwork. */
 export function loadExplainableModel(modelDir: string, task: ModelTask, outputs: readonly string[]): ExplainableModel {
@@ -75,6 +75,8 @@ async function runSamplesFor(specPath: string): Promise<RunSamples> {
 export async function decisionPath(params: DecisionPathParams): Promise<DecisionPathResult> {
   const specPath = specPathOf(params.uri);
   if (!specPath) return { ok: false, message: 'decision paths need a spec saved as a file' };
+  // A run's model and data are files: an untrusted workspace reads none.
+  if (!isWorkspaceTrusted()) return { ok: false, message: UNTRUSTED_MESSAGE };
   if (!isSampleSelector(params.selector)) return { ok: false, message: 'the sample selector is malformed' };
   try {
     const samples = await runSamplesFor(specPath);
