@@ -89,12 +89,22 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * Whether the writer `pid` still runs. A zombie does not: a worker killed just before its server was killed is
+ * re-parented to PID 1, which in containers often never reaps it, and `kill(pid, 0)` still succeeds on it.
+ */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/PID/stat is "pid (comm) STATE …"; comm may hold spaces or parentheses, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,21 @@ describe('run folders', () => {
     const run = startRun(spec);
     run.discard();
     expect(existsSync(run.tempDir)).toBe(false);
+  });
+
+  it('takes a zombie writer for dead (a worker killed with its server, never reaped by PID 1: seen in CI)', async () => {
+    // `sleep 0` becomes the child of `sleep 5` (exec), which never reaps it: a zombie for 5 s.
+    const sh = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number((await new Promise<Buffer>((r) => sh.stdout.once('data', r))).toString().trim());
+      for (let i = 0; i < 200 && !readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toContain(') Z');
+      const runsDir = mkdtempSync(join(tmpdir(), 'xai-zombie-'));
+      mkdirSync(join(runsDir, `.tmp-20260101-000000-000-abcd-${zombie}`));
+      expect(removeStaleTemps(runsDir)).toBe(1);
+    } finally {
+      sh.kill('SIGKILL');
+    }
   });
 
   it('a latest pointer to a missing or foreign run reads as no run', async () => {
