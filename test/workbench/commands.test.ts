@@ -58,16 +58,18 @@ async function explorerContextMenu(w: Workbench, name: string, item: string): Pr
   await w.runCommand('File: Reveal Active File in Explorer View');
   const row = w.page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: name }).first();
   const entry = w.page.locator('.monaco-menu .action-item', { hasText: item }).first();
-  // The Explorer may still be expanding folders for the reveal (its rows are redrawn): right-click until the menu shows.
+  // The Explorer may still be expanding folders for the reveal, or redraw its rows when files appear (a run folder
+  // being written), which closes an open menu: right-click until the menu shows and its entry takes the click.
   for (let attempt = 1; ; attempt++) {
     await row.waitFor();
     await row.click({ button: 'right' });
-    if (await entry.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+    if (await entry.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+      await w.screenshot(`context-menu-${item.replace(/\W+/g, '-').toLowerCase()}`);
+      if (await entry.click({ timeout: 3000 }).then(() => true, () => false)) return;
+    }
     if (attempt === 5) throw new Error(`the Explorer context menu of ${name} shows no '${item}' after ${attempt} right-clicks`);
     await w.page.keyboard.press('Escape');
   }
-  await w.screenshot(`context-menu-${item.replace(/\W+/g, '-').toLowerCase()}`);
-  await entry.click();
 }
 
 /** Waits until the language server answers for the open spec (its code lenses are drawn). */
