@@ -51,11 +51,11 @@ describe('the MLP beats the naive baseline on the examples (real worker, wasm, t
 
     const m = report.metrics;
     expect(m.baseline.name).toBe('last value (price_lag1)');
-    const rmseModel = m.model.rmse;
-    const rmseBaseline = m.baseline.rmse;
-    expect(rmseModel).toBeLessThan(rmseBaseline);
-    expect(rmseModel).toBeCloseTo(1.6780, 4);
-    expect(rmseBaseline).toBeCloseTo(1.7163, 4);
+    const modelError = m.model.rmse;
+    const baselineError = m.baseline.rmse;
+    expect(modelError).toBeLessThan(baselineError);
+    expect(modelError).toBeCloseTo(1.6780, 4);
+    expect(baselineError).toBeCloseTo(1.7163, 4);
     expect(m.model.mae).toBeCloseTo(1.4012, 4);
     expect(m.model.r2).toBeCloseTo(0.8412, 4);
 
@@ -69,13 +69,13 @@ describe('the MLP beats the naive baseline on the examples (real worker, wasm, t
     const again = rawPredictor(model, fitted)(data.validation.x);
     model.dispose();
     expect(again).toEqual(saved.rows.map((r) => r.model));
-    expect(rmse(data.validation.y, again)).toBeCloseTo(rmseModel, 10);
+    expect(rmse(data.validation.y, again)).toBeCloseTo(modelError, 10);
     expect(mae(data.validation.y, again)).toBeCloseTo(m.model.mae, 10);
     // Prices, not changes: every prediction lies within 20 % of its own last price.
     again.forEach((p, i) => expect(Math.abs(p / data.validation.x[i]![0]! - 1)).toBeLessThan(0.2));
 
     // Permutation importance scores the whole model on the price scale: its reference is the model's RMSE.
-    expect(report.importance!.baselineScore).toBeCloseTo(rmseModel, 5);
+    expect(report.importance!.baselineScore).toBeCloseTo(modelError, 5);
     expect(report.importance!.features[0]!.feature).toBe('price_lag1');
   });
 
@@ -87,11 +87,11 @@ describe('the MLP beats the naive baseline on the examples (real worker, wasm, t
     expect(report.data).toMatchObject({ trainRows: 331, validationRows: 111 });
     const m = report.metrics;
     expect(m.baseline.name).toBe('training mean');
-    const rmseModel = m.model.rmse;
-    const rmseBaseline = m.baseline.rmse;
-    expect(rmseModel).toBeLessThan(rmseBaseline);
-    expect(rmseModel).toBeCloseTo(51.8197, 3);
-    expect(rmseBaseline).toBeCloseTo(78.9171, 3);
+    const modelError = m.model.rmse;
+    const baselineError = m.baseline.rmse;
+    expect(modelError).toBeLessThan(baselineError);
+    expect(modelError).toBeCloseTo(51.8197, 3);
+    expect(baselineError).toBeCloseTo(78.9171, 3);
     expect(m.model.r2).toBeCloseTo(0.5684, 4);
   });
 });
