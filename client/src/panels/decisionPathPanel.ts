@@ -8,8 +8,8 @@ import {
   isPathsToHostMessage,
   type DecisionPathResult, type DecisionPathSample, type HostToPathsMessage, type PathsState, type SampleSelector,
 } from '../../../protocol/protocol';
-import { contentSecurityPolicy, escapeHtml, makeNonce } from './csp';
 import { specNameOf } from './flowchartPanel';
+import { DECISION_PATH_PAGE, panelHtml } from './html';
 
 export const DECISION_PATH_VIEW_TYPE = 'xaiPipelines.decisionPath';
 
@@ -21,23 +21,6 @@ export interface DecisionPathDeps {
   webviewRoot: vscode.Uri;
 }
 
-/** The page: strict CSP, one nonce'd script, inline styles only for the bars' widths and the injected sheet. */
-export function decisionPathHtml(webview: vscode.Webview, webviewRoot: vscode.Uri, title: string, nonce = makeNonce()): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'paths.js'));
-  return `<!DOCTYPE html>
-<html lang="en">
-  <head>
-    <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, nonce)}">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <title>${escapeHtml(title)}</title>
-  </head>
-  <body>
-    <main id="xai-paths" aria-label="${escapeHtml(title)}"></main>
-    <script nonce="${nonce}" src="${escapeHtml(script.toString())}"></script>
-  </body>
-</html>`;
-}
 
 export class DecisionPathPanel implements vscode.Disposable {
   private ready = false;
@@ -60,7 +43,7 @@ export class DecisionPathPanel implements vscode.Disposable {
   constructor(readonly panel: vscode.WebviewPanel, readonly specUri: vscode.Uri, private readonly deps: DecisionPathDeps, restored?: PathsState) {
     panel.title = `Decision Path: ${specNameOf(specUri)}`;
     panel.webview.options = { enableScripts: true, localResourceRoots: [deps.webviewRoot] };
-    panel.webview.html = decisionPathHtml(panel.webview, deps.webviewRoot, panel.title);
+    panel.webview.html = panelHtml(panel.webview, deps.webviewRoot, DECISION_PATH_PAGE, panel.title);
     if (restored?.selector && restored.result) this.last = { selector: restored.selector, result: restored.result };
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),

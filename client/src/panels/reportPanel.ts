@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import {
   isReportToHostMessage, type HostToReportMessage, type ReportToHostMessage, type RunReportParams, type RunReportResult,
 } from '../../../protocol/protocol';
-import { reportHtml } from './reportPanelHtml';
+import { panelHtml, REPORT_PAGE } from './html';
 
 export const REPORT_VIEW_TYPE = 'xaiPipelines.report';
 
@@ -64,7 +64,7 @@ export class ReportPanel implements vscode.Disposable {
   constructor(readonly panel: vscode.WebviewPanel, readonly target: ReportTarget, private readonly deps: ReportPanelDeps) {
     panel.title = targetTitle(target);
     panel.webview.options = reportWebviewOptions(deps.webviewRoot);
-    panel.webview.html = reportHtml(panel.webview, deps.webviewRoot, panel.title);
+    panel.webview.html = panelHtml(panel.webview, deps.webviewRoot, REPORT_PAGE, panel.title);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
