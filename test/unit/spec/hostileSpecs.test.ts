@@ -42,3 +42,24 @@ describe('deep block nesting', () => {
     expect(p.diagnostics.length).toBeGreaterThan(0);
   });
 });
+
+describe('nothing in a spec or a model file runs', () => {
+  it('reads language-specific YAML tags as unknown data, never as code or objects', () => {
+    (globalThis as { xaiRan?: boolean }).xaiRan = false;
+    const tagged = SPEC_V1.replace('name: stock-price', 'name: !!js/function "function () { globalThis.xaiRan = true; }"')
+      .replace('loss: mse', 'loss: !!python/object/apply:os.system ["touch /tmp/xai-pwned"]');
+    const p = parseSpec(tagged);
+    expect((globalThis as { xaiRan?: boolean }).xaiRan).toBe(false);
+    // Each tag is reported where it stands; the values stay plain text that the schema then refuses or checks.
+    expect(p.diagnostics.filter((d) => /tag/i.test(d.message)).length).toBeGreaterThanOrEqual(2);
+    expect(p.spec).toBeNull();
+  });
+
+  it('parses a model file with __proto__ keys without polluting prototypes', async () => {
+    const { parseJsonText } = await import('../../../server/src/models/readJsonFile');
+    const { modelFromJson } = await import('../../../server/src/models/modelJson');
+    const json = parseJsonText('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "format": "x"}', 'evil.json');
+    expect(() => modelFromJson(json, 'evil.json')).toThrow(/evil\.json: format is "x"/);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+});
