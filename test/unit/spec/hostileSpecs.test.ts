@@ -1,6 +1,7 @@
 /**
  * Crashes and stalls the fuzz suite (test/fuzz/spec.fuzz.test.ts) found in the spec parser, each held here.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_FLOW_NESTING, parseSpec } from '../../../server/src/spec/parse';
 import { MAX_SCHEMA_PROBLEMS } from '../../../server/src/spec/schemaErrors';
@@ -61,5 +62,17 @@ describe('nothing in a spec or a model file runs', () => {
     const json = parseJsonText('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "format": "x"}', 'evil.json');
     expect(() => modelFromJson(json, 'evil.json')).toThrow(/evil\.json: format is "x"/);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+});
+
+describe('absurd numbers in the data-aware checks', () => {
+  it('a lag count of 1e300 is a located diagnostic, not a crash of the row-count check (found by the semantic fuzz test)', async () => {
+    const { checkSpec } = await import('../../../server/src/spec/check');
+    const specPath = join(__dirname, '../../../examples/stock-price/stock-price.xai.yaml');
+    const text = SPEC_V1.replace('count: 10', 'count: 1e300');
+    const parsed = parseSpec(text);
+    const all = [...parsed.diagnostics, ...checkSpec(parsed, specPath)];
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.every((d) => d.range.start.line >= 0 && d.message.length > 0)).toBe(true);
   });
 });
