@@ -24,6 +24,12 @@ process.env.XAI_WORKER_TEST_HANG = 'hang.xai.yaml:2';
 const ws = stockWorkspace('xai-lsp-faults-');
 const mountPoint = join(ws.dir, 'small-disk');
 let mounted = false;
+// Where `mount` is forbidden (a container without CAP_SYS_ADMIN), the full and read-only file systems are injected
+// at the durable-write layer instead (server/src/data/durableWrite.ts); the test says which one it used.
+const writeFaultFlag = join(ws.dir, 'write-fault');
+process.env.XAI_TEST_WRITE_FAULT = writeFaultFlag;
+// XAI_TEST_NO_MOUNT=1 takes the injected path even where mount works (to check it).
+let canMount: boolean | undefined = process.env.XAI_TEST_NO_MOUNT ? false : undefined;
 let client: TestClient;
 
 const sha = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -62,12 +68,27 @@ const shownError = (from: number): Promise<string> => client.shown.next((m) => m
 
 function mountSmallDisk(): void {
   mkdirSync(mountPoint, { recursive: true });
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mountPoint]);
+  if (canMount === false) return;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mountPoint], { stdio: 'pipe' });
+    canMount = true;
+  } catch (e) {
+    canMount = false;
+    console.log(`mount is not permitted here (${String((e as Error).message).split('\n')[0]}): the write faults are injected instead`);
+    return;
+  }
   mounted = true;
 }
 
-/** Fills the file system at `dir` until it reports ENOSPC; returns the filler's path. */
+/** Makes every durable write under `dir` fail with `code` until the returned flag file is removed. */
+function injectWriteFault(dir: string, code: string): string {
+  writeFileSync(writeFaultFlag, `${dir}\t${code}`);
+  return writeFaultFlag;
+}
+
+/** Fills the file system at `dir` until it reports ENOSPC (or, without mount, injects ENOSPC there); returns what to unlink to end it. */
 function fillDisk(dir: string): string {
+  if (!canMount) return injectWriteFault(dir, 'ENOSPC');
   const path = join(dir, 'filler.bin');
   const fd = openSync(path, 'w');
   const block = Buffer.alloc(64 * 1024, 1);
@@ -219,14 +240,16 @@ describe('faults during a job (real worker, real file system)', () => {
       const previous = await previousRun(spec, 300);
       const job = send(client, 'train', spec);
       await job.progress(atEpoch(2));
-      execFileSync('mount', ['-o', 'remount,ro', mountPoint]);
+      if (canMount) execFileSync('mount', ['-o', 'remount,ro', mountPoint]);
+      else injectWriteFault(mountPoint, 'EROFS');
       const r = await job.result;
       expect(r.ok).toBe(false);
       expect(r.message).toMatch(/^could not write the run's artifacts: the runs folder is on a read-only file system \(EROFS, [^)]+\); nothing of this run was kept and the previous run is intact$/);
       console.log(`read-only message: ${r.message}`);
       await intact(spec, previous, runsDir);
     } finally {
-      execFileSync('mount', ['-o', 'remount,rw', mountPoint]);
+      if (canMount) execFileSync('mount', ['-o', 'remount,rw', mountPoint]);
+      else rmSync(writeFaultFlag, { force: true });
       await configure(client, { runsFolder: '' });
     }
   });
