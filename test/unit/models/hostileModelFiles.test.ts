@@ -133,3 +133,14 @@ describe('linear JSON files that lie (found by the fuzz suite, test/fuzz/model.f
     expect(() => modelFromJson({ ...json, features: ['a'] }, 'svm.json')).toThrow(/features must name the 2 inputs/);
   });
 });
+
+describe('the language server\'s own reader of a network (decision paths) applies the same checks', () => {
+  it('refuses a 100 GB tensor and a weight path leaving the folder, as the TensorFlow.js loader does', async () => {
+    const { readDenseNetwork } = await import('../../../server/src/explain/paths/denseNetwork');
+    expect(readDenseNetwork(saved).layers.map((l) => [l.kernel.length, l.bias.length])).toEqual([[3, 4], [4, 1]]);
+    const huge = variant((j) => { j.weightsManifest[0]!.weights[0]!.shape = [100_000, 250_000]; });
+    expect(() => readDenseNetwork(huge)).toThrow(/needs 93\.1 GiB; the model's weights may take at most 1\.0 GiB/);
+    const out = variant((j) => { j.weightsManifest[0]!.paths = ['../../etc/passwd']; });
+    expect(() => readDenseNetwork(out)).toThrow(/leaves the model's folder/);
+  });
+});

@@ -6,7 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkTopologySize, checkWeightsManifest, MAX_MODEL_JSON_BYTES } from '../../models/layersManifest';
 import type { DenseLayerWeights, MlpModel, ModelTask } from '../../models/model';
+import { readJsonFile } from '../../models/readJsonFile';
 
 type Activation = DenseLayerWeights['activation'];
 const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'linear', 'softmax'];
@@ -17,27 +19,28 @@ interface WeightSpec { name: string; shape: number[]; dtype?: string }
 /**
  * Reads the Dense layers of `dir/model.json` and its weight files.
  * @returns the layers in order (kernel [n_in][n_out], bias [n_out]) and the metadata our trainer stores (task, outputs).
- * @throws Error naming the file for a missing file, a non-Dense layer, a non-float32 weight or sizes that disagree.
+ * @throws Error naming the file for a missing or malformed file, a manifest the checks of layersManifest.ts refuse
+ *   (paths leaving `dir`, absurd sizes, truncated weights), a non-Dense layer, a non-float32 weight or sizes that disagree.
  */
 export function readDenseNetwork(dir: string): { layers: DenseLayerWeights[]; task?: ModelTask; outputs?: string[] } {
   const path = join(dir, 'model.json');
-  let json: {
+  // The same checks as the TensorFlow.js loader (modelFiles.ts): this reader runs in the language server, where a
+  // hostile model folder must neither read outside it nor size an allocation.
+  const json = readJsonFile(path, MAX_MODEL_JSON_BYTES) as {
     modelTopology?: { config?: { layers?: LayerConfig[] } | LayerConfig[] };
     weightsManifest?: { paths: string[]; weights: WeightSpec[] }[];
     userDefinedMetadata?: { xaiPipelines?: { task?: ModelTask; outputs?: string[] } };
   };
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
-  } catch (e) {
-    throw new Error(`cannot read the model ${path}: ${(e as Error).message}`);
-  }
+  const checked = checkWeightsManifest(json, dir, path);
+  checkTopologySize(json, path);
   const topology = json.modelTopology?.config;
   const configs = (Array.isArray(topology) ? topology : topology?.layers ?? []).filter((l) => l.class_name !== 'InputLayer');
   if (!configs.length) throw new Error(`${path}: no layers in the model topology`);
   const weights = new Map<string, number[]>();
   const shapes = new Map<string, number[]>();
-  for (const group of json.weightsManifest ?? []) {
-    const bytes = Buffer.concat(group.paths.map((p) => readFileSync(join(dir, p))));
+  let file = 0;
+  for (const group of checked.groups) {
+    const bytes = Buffer.concat(group.paths.map(() => readFileSync(checked.files[file++]!)));
     let offset = 0;
     for (const spec of group.weights) {
       if ((spec.dtype ?? 'float32') !== 'float32') throw new Error(`${path}: weight ${spec.name} is ${spec.dtype}, only float32 is read`);
