@@ -4,7 +4,7 @@
  * LayersModel files and evaluated in plain float64, so TensorFlow.js is never loaded here). The run's samples are
  * rebuilt from the saved spec and data once per run and kept, so picking another sample costs one path.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import {
@@ -19,11 +19,12 @@ import { prepareData } from '../pipeline/prepare';
 import { readLatestRun } from '../pipeline/runs';
 import { readSpec } from '../pipeline/specInput';
 import { isWorkspaceTrusted, specPathOf, UNTRUSTED_MESSAGE } from './specDocuments';
+import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 /** Loads a run's model without TensorFlow.js: JSON families as they are, an MLP as a DenseNetwork. */
 export function loadExplainableModel(modelDir: string, task: ModelTask, outputs: readonly string[]): ExplainableModel {
   const path = join(modelDir, 'model.json');
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { format?: string };
+  const json = readJsonFile(path, MAX_ARTIFACT_JSON_BYTES) as { format?: string };
   if (json.format === MODEL_JSON_FORMAT) return modelFromJson(json, path) as ExplainableModel;
   const net = readDenseNetwork(modelDir);
   return new DenseNetwork(net.layers, net.task ?? task, net.outputs ?? outputs);
@@ -38,7 +39,7 @@ export async function loadRunSamples(specPath: string): Promise<RunSamples> {
   const latest = await readLatestRun(specPath);
   if (!latest) throw new Error('the spec has no finished run yet: train it first');
   const { spec } = readSpec(specPath);
-  const fitted = JSON.parse(readFileSync(join(latest.runDir, 'preprocessing.json'), 'utf8')) as FittedPreprocessing;
+  const fitted = readJsonFile(join(latest.runDir, 'preprocessing.json'), MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing;
   const data = prepareData(spec, specPath);
   if (data.all.features.join('\n') !== fitted.features.join('\n')) {
     throw new Error(`the spec's features (${data.all.features.join(', ')}) differ from the run's: train again`);

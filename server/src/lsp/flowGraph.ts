@@ -3,7 +3,7 @@
  * text, so the drawing follows typing) and its latest finished run. A decision_tree run's tree (its top levels
  * become nodes) and the count of the run's feedback diagnostics (the loop's edge back to the spec) join the graph.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -18,6 +18,7 @@ import { failedRun } from '../spec/latestRun';
 import { parseSpec } from '../spec/parse';
 import { runFeedback } from '../spec/runFeedback';
 import { specPathOf, specText } from './specDocuments';
+import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 /** The latest finished run of the spec at `uri`, or null (no run yet, not a file, unreadable report). */
 export async function latestRun(uri: string): Promise<LatestRunResult> {
@@ -37,7 +38,7 @@ export function runTree(runDir: string): FlowTree | null {
   if (hit && hit.mtime === mtime) return hit.tree;
   let tree: FlowTree | null = null;
   try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { family?: string; tree?: { nodes?: FlowTree['nodes'] }; features?: string[]; outputs?: string[] };
+    const json = readJsonFile(path, MAX_ARTIFACT_JSON_BYTES) as { family?: string; tree?: { nodes?: FlowTree['nodes'] }; features?: string[]; outputs?: string[] };
     if (json.family === 'decision_tree' && json.tree?.nodes) tree = { nodes: json.tree.nodes, features: json.features ?? [], outputs: json.outputs ?? [] };
   } catch { /* not JSON (an MLP's LayersModel is, but has no tree): no tree */ }
   trees.set(path, { mtime, tree });

@@ -7,6 +7,9 @@ import { readFileSync, statSync } from 'node:fs';
 // The ESM build: the UMD main's dynamic requires defeat bundlers (esbuild keeps `require('./impl/format')`).
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 
+/** A run's own JSON artifacts (report, fitted preprocessing, model JSON) larger than this are refused unread. */
+export const MAX_ARTIFACT_JSON_BYTES = 256 * 2 ** 20;
+
 /**
  * The parsed content of `path`.
  * @param maxBytes files larger than this are refused before reading

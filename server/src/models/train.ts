@@ -4,7 +4,7 @@
  * names in its user-defined metadata), trees and linear models as `model.json` in the `xai-pipelines/model`
  * format (see `modelJson.ts`). The file's `format` field tells them apart on load.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochRecord } from '../../../protocol/protocol';
 import type { ModelSpec, PipelineSpec } from '../spec/types';
@@ -15,6 +15,7 @@ import { MlpFitted } from './mlpModel';
 import type { FittedModel, ModelTask } from './model';
 import { MODEL_JSON_FORMAT, modelFromJson, saveModelJson } from './modelJson';
 import { fitDecisionTree, type DecisionTree } from './tree';
+import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from './readJsonFile';
 
 /** A trained model of any family, with what the run report and the run folder need. */
 export interface TrainedModel {
@@ -132,12 +133,7 @@ export async function trainModel(
 export async function loadFittedModel(dirOrFile: string): Promise<FittedModel & { dispose?(): void }> {
   const dir = dirOrFile.endsWith('.json') ? join(dirOrFile, '..') : dirOrFile;
   const file = join(dir, 'model.json');
-  let json: { format?: string; userDefinedMetadata?: { xaiPipelines?: { task?: ModelTask; outputs?: string[] } } };
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as typeof json;
-  } catch (e) {
-    throw new Error(`cannot read the model ${file}: ${(e as Error).message}`);
-  }
+  const json = readJsonFile(file, MAX_ARTIFACT_JSON_BYTES) as { format?: string; userDefinedMetadata?: { xaiPipelines?: { task?: ModelTask; outputs?: string[] } } };
   if (json.format === MODEL_JSON_FORMAT) return modelFromJson(json, file);
   const network = await loadMlp(dir);
   const meta = json.userDefinedMetadata?.xaiPipelines;

@@ -17,6 +17,7 @@ import { permutationImportance } from '../explain/permutationImportance';
 import { encodeWithClasses } from '../models/labels';
 import { loadFittedModel } from '../models/train';
 import { rawModelPredictor } from './runPipeline';
+import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 export interface ModelFileExplanation {
   modelDir: string;
@@ -43,9 +44,9 @@ function locate(path: string): { modelDir: string; runDir?: string } {
  */
 export async function explainModelFile(path: string, csvPath: string, options: { target?: string; repeats?: number; seed?: number } = {}): Promise<ModelFileExplanation> {
   const { modelDir, runDir } = locate(path);
-  const report = runDir ? JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as RunReport : undefined;
+  const report = runDir ? readJsonFile(join(runDir, 'report.json'), MAX_ARTIFACT_JSON_BYTES) as RunReport : undefined;
   const fittedPath = runDir ? join(runDir, 'preprocessing.json') : undefined;
-  let fitted = fittedPath && existsSync(fittedPath) ? JSON.parse(readFileSync(fittedPath, 'utf8')) as FittedPreprocessing : undefined;
+  let fitted = fittedPath && existsSync(fittedPath) ? readJsonFile(fittedPath, MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing : undefined;
   if (runDir && existsSync(join(runDir, 'data-pipeline.json'))) {
     throw new Error(`the run ${runDir} transforms its data with data steps; explain it with its spec: xai explain SPEC`);
   }
@@ -55,7 +56,7 @@ export async function explainModelFile(path: string, csvPath: string, options: {
     const target = options.target ?? report?.target ?? fitted?.target;
     if (!target) throw new Error('the model does not name its target: pass --target COLUMN');
     if (!table.columns.includes(target)) throw new DataError(`no target column '${target}' (pass --target COLUMN)`, { file: csvPath });
-    const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')) as { features?: string[] };
+    const json = readJsonFile(join(modelDir, 'model.json'), MAX_ARTIFACT_JSON_BYTES) as { features?: string[] };
     const features = fitted?.features ?? json.features ?? table.columns.filter((c) => c !== target);
     if (features.length !== model.nFeatures) {
       throw new DataError(`the model takes ${model.nFeatures} inputs but ${features.length} feature columns were found (${features.join(', ')})`, { file: csvPath });

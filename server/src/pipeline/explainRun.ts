@@ -2,7 +2,6 @@
  * Explains a spec's latest run again without training: loads its model and fitted preprocessing, prepares the
  * data as the spec says now, recomputes the permutation importance and replaces the run's report atomically.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExplanationSectionJson, RunReport } from '../../../protocol/protocol';
 import { transformFeatures, type FittedPreprocessing } from '../data/standardize';
@@ -15,6 +14,7 @@ import { reportHtml } from './reportHtml';
 import { explainWithSpec, rawModelPredictor, type PipelineResult } from './runPipeline';
 import { readLatestRun, replaceFileAtomic } from './runs';
 import { readSpec } from './specInput';
+import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 /**
  * Recomputes the importance of the spec's latest run and rewrites its `report.json` and `report.html`.
@@ -28,7 +28,7 @@ export async function explainLatestRun(specPath: string, options: { runsRoot?: s
   const latest = await readLatestRun(specPath, options.runsRoot);
   if (!latest) throw new Error(`the spec ${specPath} has no finished run to explain yet: train it first`);
   const { parsed, spec } = readSpec(specPath);
-  const fitted = JSON.parse(readFileSync(join(latest.runDir, 'preprocessing.json'), 'utf8')) as FittedPreprocessing;
+  const fitted = readJsonFile(join(latest.runDir, 'preprocessing.json'), MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing;
   // Any family: an MLP's LayersModel folder or a tree/linear model JSON (told apart by model.json's format).
   const model = await loadFittedModel(join(latest.runDir, 'model'));
   try {

@@ -14,6 +14,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { RunReport } from '../../../protocol/protocol';
 import { writeFileDurable } from '../data/durableWrite';
 import { sha256 } from './prepare';
+import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 export const LATEST = 'latest';
 const TEMP_PREFIX = '.tmp-';
@@ -220,7 +221,7 @@ export async function readLatestRun(specPath: string, runsRoot?: string): Promis
     const runId = readFileSync(join(runsDir, LATEST), 'utf8').trim();
     if (!/^[\w.-]+$/.test(runId) || runId.startsWith('.')) return null;
     const runDir = join(runsDir, runId);
-    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as RunReport;
+    const report = readJsonFile(join(runDir, 'report.json'), MAX_ARTIFACT_JSON_BYTES) as RunReport;
     if (report?.reportVersion !== 1) return null;
     return { runDir, report };
   } catch {

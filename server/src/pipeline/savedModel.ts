@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RunReport } from '../../../protocol/protocol';
 import { LATEST } from './runs';
+import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 export interface SavedModelLocation {
   /** The folder holding the model's `model.json`. */
@@ -21,7 +22,7 @@ export interface SavedModelLocation {
 }
 
 function readReport(runDir: string): RunReport | undefined {
-  try { return JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as RunReport; } catch { return undefined; }
+  try { return readJsonFile(join(runDir, 'report.json'), MAX_ARTIFACT_JSON_BYTES) as RunReport; } catch { return undefined; }
 }
 
 function isLatest(runDir: string): boolean {

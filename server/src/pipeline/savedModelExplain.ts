@@ -8,6 +8,7 @@ import type { RunResult } from '../../../protocol/protocol';
 import { parseCsv } from '../data/csv';
 import { explainModelFile, type ModelFileExplanation } from './explainModelFile';
 import { replaceFileAtomic } from './runs';
+import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 /**
  * The target of a model that does not name it (a model.json without its run): the one CSV column that is not
@@ -17,7 +18,7 @@ function guessTarget(path: string, dataPath: string): string | undefined {
   const modelJson = basename(path) === 'model.json' ? path : join(path, 'model.json');
   if (existsSync(join(dirname(modelJson), '..', 'report.json'))) return undefined;
   try {
-    const features = (JSON.parse(readFileSync(modelJson, 'utf8')) as { features?: string[] }).features;
+    const features = (readJsonFile(modelJson, MAX_ARTIFACT_JSON_BYTES) as { features?: string[] }).features;
     if (!features) return undefined;
     const rest = parseCsv(readFileSync(dataPath, 'utf8'), dataPath).columns.filter((c) => c && !features.includes(c));
     return rest.length === 1 ? rest[0] : undefined;

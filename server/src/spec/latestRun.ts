@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RunReport, RunResult } from '../../../protocol/protocol';
 import { LATEST, specRunsDir } from '../pipeline/runs';
 import { specSha256 } from './runFeedback';
+import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 interface Entry { mtimeMs: number; ino: number; run: { runDir: string; report: RunReport } | null }
 const cache = new Map<string, Entry>();
@@ -33,7 +34,7 @@ export function latestRunSync(specPath: string): { runDir: string; report: RunRe
     const runId = readFileSync(pointer, 'utf8').trim();
     if (/^[\w.-]+$/.test(runId) && !runId.startsWith('.')) {
       const runDir = join(runsDir, runId);
-      const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as RunReport;
+      const report = readJsonFile(join(runDir, 'report.json'), MAX_ARTIFACT_JSON_BYTES) as RunReport;
       if (report?.reportVersion === 1) run = { runDir, report };
     }
   } catch { /* unreadable: no feedback */ }
