@@ -1,0 +1,81 @@
+/**
+ * The build's faster copy of Mermaid's configuration (scripts/mermaidConfigCopy.mjs, issue 7) against Mermaid's own
+ * `assignWithDepth`, on Mermaid's real configuration (the `base` theme the webview uses) and on edge cases; and the
+ * plugin still finds `getConfig` in the installed Mermaid.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- a build script in plain JavaScript, without types
+import { copyConfig, GET_CONFIG, mermaidConfigCopy, patchGetConfig } from '../../scripts/mermaidConfigCopy.mjs';
+import { ROOT } from './harness';
+
+type Config = Record<string, unknown>;
+type Chunk = { assignWithDepth_default: (dst: Config, src: Config) => Config; setSiteConfig: (c: Config) => Config };
+const copy = copyConfig as (src: Config) => Config;
+
+const CHUNKS = join(ROOT, 'node_modules/mermaid/dist/chunks/mermaid.core');
+/** Mermaid's chunk that defines getConfig (its name carries a content hash). */
+const chunkFile = readdirSync(CHUNKS).find((n) => n.endsWith('.mjs') && readFileSync(join(CHUNKS, n), 'utf8').includes(GET_CONFIG as string));
+
+async function mermaidConfigModule(): Promise<Chunk> {
+  return (await import(pathToFileURL(join(CHUNKS, chunkFile!)).href)) as Chunk;
+}
+
+/** Keys in order, at every level, with undefined values kept (toStrictEqual ignores key order). */
+function shape(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v === undefined ? '<undefined>' : typeof v === 'function' ? '<function>' : v;
+  return Array.isArray(v) ? v.map(shape) : Object.keys(v).map((k) => [k, shape((v as Config)[k])]);
+}
+
+describe("Mermaid's configuration copy", () => {
+  it('finds getConfig in the installed Mermaid', () => {
+    expect(chunkFile).toBeDefined();
+    expect(patchGetConfig(readFileSync(join(CHUNKS, chunkFile!), 'utf8'))).toContain('return __xai_copyConfig(currentConfig);');
+  });
+
+  it("equals Mermaid's own copy of its full configuration with the webview's theme", async () => {
+    const m = await mermaidConfigModule();
+    const site = m.setSiteConfig({
+      startOnLoad: false, securityLevel: 'strict', theme: 'base', darkMode: false, maxTextSize: 400_000,
+      themeVariables: { primaryColor: '#f3f3f3', lineColor: '#616161', fontFamily: 'system-ui', fontSize: '13px' },
+      flowchart: { htmlLabels: true, useMaxWidth: true, curve: 'basis' },
+    });
+    const ours = copy(site);
+    const theirs = m.assignWithDepth_default({}, site);
+    expect(Object.keys((ours.themeVariables as Config))).toHaveLength(Object.keys(theirs.themeVariables as Config).length);
+    expect(ours).toStrictEqual(theirs);
+    expect(shape(ours)).toEqual(shape(theirs));
+    // A fresh copy: writing to it changes neither the source nor the next copy.
+    (ours.flowchart as Config).arrowMarkerAbsolute = 'written';
+    expect((copy(site).flowchart as Config).arrowMarkerAbsolute).not.toBe('written');
+  });
+
+  it('equals assignWithDepth on nulls, undefined, arrays with repeats, functions and deep objects', async () => {
+    const m = await mermaidConfigModule();
+    const fn = (): number => 1;
+    const deep = { d: { e: { f: 1 } } };
+    const src: Config = {
+      a: null, b: undefined, c: [1, 1, 2, 'x', 'x'], f: fn, n: 0, s: '',
+      o: { p: null, q: [3, 3], r: { s: null, t: [4, 4], u: deep, v: undefined }, w: undefined }, e: {},
+    };
+    const ours = copy(src);
+    const theirs = m.assignWithDepth_default({}, src);
+    expect(ours).toStrictEqual(theirs);
+    expect(shape(ours)).toEqual(shape(theirs));
+    // Below the copied levels both share the source's objects.
+    expect(((ours.o as Config).r as Config).u).toBe(((theirs.o as Config).r as Config).u);
+  });
+
+  it('is applied when the flowchart webview is bundled', async () => {
+    const out = await esbuild.build({
+      bundle: true, platform: 'browser', format: 'iife', target: 'es2022', write: false, logLevel: 'silent',
+      entryPoints: [join(ROOT, 'webview/src/flowchart/main.ts')], plugins: [mermaidConfigCopy as esbuild.Plugin],
+    });
+    const text = out.outputFiles[0]!.text;
+    expect(text).toContain('return __xai_copyConfig(currentConfig);');
+    expect(text).not.toContain(GET_CONFIG as string);
+  });
+});
