@@ -8,9 +8,10 @@ import type { DecisionPathSample, PathsState } from '../../../protocol/protocol'
 import { resolveSpecDocument } from '../specTarget';
 import { DECISION_PATH_VIEW_TYPE, DecisionPathPanel, type DecisionPathDeps } from './decisionPathPanel';
 import type { FlowchartPanels } from './flowchartPanels';
+import { OpenPanels } from './openPanels';
 
 export class DecisionPathPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<PathsState> {
-  private readonly panels = new Map<string, DecisionPathPanel>();
+  private readonly panels = new OpenPanels<DecisionPathPanel>();
   private readonly deps: DecisionPathDeps;
 
   constructor(deps: Omit<DecisionPathDeps, 'onSample'>, private readonly flowcharts: FlowchartPanels) {
@@ -60,15 +61,11 @@ export class DecisionPathPanels implements vscode.Disposable, vscode.WebviewPane
   }
 
   private adopt(panel: DecisionPathPanel): DecisionPathPanel {
-    const key = panel.specUri.toString();
-    this.panels.set(key, panel);
-    panel.onDidDispose(() => { if (this.panels.get(key) === panel) this.panels.delete(key); });
-    return panel;
+    return this.panels.adopt(panel.specUri.toString(), panel);
   }
 
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 

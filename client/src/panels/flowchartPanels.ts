@@ -5,12 +5,13 @@
 import * as vscode from 'vscode';
 import type { FlowchartState, RunReport } from '../../../protocol/protocol';
 import { FLOWCHART_VIEW_TYPE, FlowchartPanel, specNameOf, type FlowchartPanelDeps } from './flowchartPanel';
+import { OpenPanels } from './openPanels';
 
 /** workspaceState key: spec name → spec URI, a fallback for restoring panels whose webview saved no specUri. */
 const SPEC_URIS_KEY = 'xaiPipelines.flowchartSpecUris';
 
 export class FlowchartPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<FlowchartState> {
-  private readonly panels = new Map<string, FlowchartPanel>();
+  private readonly panels = new OpenPanels<FlowchartPanel>();
 
   constructor(private readonly deps: FlowchartPanelDeps, private readonly workspaceState: vscode.Memento) {}
 
@@ -63,8 +64,7 @@ export class FlowchartPanels implements vscode.Disposable, vscode.WebviewPanelSe
 
   private adopt(panel: FlowchartPanel): FlowchartPanel {
     const key = panel.specUri.toString();
-    this.panels.set(key, panel);
-    panel.onDidDispose(() => { if (this.panels.get(key) === panel) this.panels.delete(key); });
+    this.panels.adopt(key, panel);
     const remembered = this.workspaceState.get<Record<string, string>>(SPEC_URIS_KEY, {});
     if (remembered[specNameOf(panel.specUri)] !== key) {
       void this.workspaceState.update(SPEC_URIS_KEY, { ...remembered, [specNameOf(panel.specUri)]: key });
@@ -73,8 +73,7 @@ export class FlowchartPanels implements vscode.Disposable, vscode.WebviewPanelSe
   }
 
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 

@@ -6,9 +6,10 @@
 import * as vscode from 'vscode';
 import type { ReportState } from '../../../protocol/protocol';
 import { REPORT_VIEW_TYPE, ReportPanel, targetKey, type ReportPanelDeps, type ReportTarget } from './reportPanel';
+import { OpenPanels } from './openPanels';
 
 export class ReportPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<ReportState> {
-  private readonly panels = new Map<string, ReportPanel>();
+  private readonly panels = new OpenPanels<ReportPanel>();
 
   constructor(private readonly deps: ReportPanelDeps) {}
 
@@ -41,15 +42,11 @@ export class ReportPanels implements vscode.Disposable, vscode.WebviewPanelSeria
   }
 
   private adopt(panel: ReportPanel): ReportPanel {
-    const key = panel.key;
-    this.panels.set(key, panel);
-    panel.onDidDispose(() => { if (this.panels.get(key) === panel) this.panels.delete(key); });
-    return panel;
+    return this.panels.adopt(panel.key, panel);
   }
 
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
-    this.panels.clear();
+    this.panels.dispose();
   }
 }
 
