@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../protocol/protocol';
 import { buildServer, fileUri, TestClient } from './lspClient';
+import { seededClassificationCsv } from '../unit/models/helpers';
 import { alive, atEpoch, configure, send, stockWorkspace, visibleRuns, waitGone, type SpecFile } from './jobHelpers';
 
 process.env.XAI_WORKER_TEST_HANG = 'hang.xai.yaml:2';
@@ -158,10 +159,10 @@ describe('faults during a job (real worker, real file system)', () => {
     const spec: SpecFile = { path, uri: fileUri(path), text: '', runsDir: join(dir, '.xai/runs/big') };
     writeFileSync(path, 'version: 1\nname: big\ntask: classification\ndata: { source: data.csv, target: label }\n' +
       'preprocessing:\n  - split: { method: random, validation: 0.2 }\nmodel: { type: decision_tree, max_depth: 6 }\ntraining: { seed: 1 }\n');
-    writeFileSync(join(dir, 'data.csv'), csv(300));
+    writeFileSync(join(dir, 'data.csv'), seededClassificationCsv(300));
     const first = await send(client, 'train', spec).result;
     expect(first.ok, first.message).toBe(true);
-    writeFileSync(join(dir, 'data.csv'), csv(400_000));
+    writeFileSync(join(dir, 'data.csv'), seededClassificationCsv(400_000));
     await configure(client, { worker: { memoryLimitMb: 64 } });
     try {
       const r = await send(client, 'train', spec).result;
@@ -370,15 +371,3 @@ describe('kill -9 of the worker as it writes the run folder, then a new server',
     }
   });
 });
-
-/** A seeded CSV of `rows` rows: 8 uniform features and a yes/no label (as test/unit/models/workerMemory.test.ts). */
-function csv(rows: number): string {
-  let s = 7;
-  const r = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
-  const lines = ['a,b,c,d,e,f,g,h,label'];
-  for (let i = 0; i < rows; i++) {
-    const v = Array.from({ length: 8 }, r);
-    lines.push(`${v.map((x) => x.toFixed(6)).join(',')},${v[0]! + v[1]! > 1 ? 'yes' : 'no'}`);
-  }
-  return `${lines.join('\n')}\n`;
-}

@@ -4,8 +4,6 @@
  * reach the families only through it, in batches; a model that has only `predict` gets the same explanations; and
  * SHAP's efficiency holds to 1e-6 on the regression families and the binary linear SVM (real iris and diabetes).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kmeansBackground } from '../../../server/src/explain/background';
 import { gradientTimesInput, integratedGradients } from '../../../server/src/explain/gradients';
@@ -24,22 +22,8 @@ import { MlpFitted } from '../../../server/src/models/mlpModel';
 import type { DifferentiableModel, FittedModel } from '../../../server/src/models/model';
 import { fitDecisionTree } from '../../../server/src/models/tree';
 import { selectBackend } from '../../../server/src/worker/backend';
+import { exampleCsv as csv, standardizeRows as standardize, sum } from './helpers';
 
-const root = resolve(__dirname, '../../..');
-
-function csv(name: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(resolve(root, 'examples/data', name), 'utf8').trim().split(/\r?\n/);
-  return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
-}
-
-function standardize(x: number[][]): number[][] {
-  const d = x[0]!.length;
-  const m = Array.from({ length: d }, (_, j) => x.reduce((s, r) => s + r[j]!, 0) / x.length);
-  const s = Array.from({ length: d }, (_, j) => Math.sqrt(x.reduce((a, r) => a + (r[j]! - m[j]!) ** 2, 0) / x.length));
-  return x.map((r) => r.map((v, j) => (v - m[j]!) / s[j]!));
-}
-
-const sum = (v: readonly number[]) => v.reduce((s, x) => s + x, 0);
 
 /** A model seen through a wrapper that records each call: dense calls by rows, and calls made with row arrays. */
 function recorded<M extends FittedModel>(model: M): { model: M; dense: number[]; rowArrays: number } {

@@ -2,8 +2,6 @@
  * The explainers on the real model families of server/src/models (CART tree, linear and logistic regression,
  * linear SVM with Platt probabilities, TensorFlow.js MLP), fitted on the real iris and diabetes data.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kmeansBackground } from '../../../server/src/explain/background';
 import { integratedGradients } from '../../../server/src/explain/gradients';
@@ -17,22 +15,8 @@ import { MlpFitted } from '../../../server/src/models/mlpModel';
 import type { FittedModel, TreeStructure } from '../../../server/src/models/model';
 import { fitDecisionTree } from '../../../server/src/models/tree';
 import { selectBackend } from '../../../server/src/worker/backend';
+import { exampleCsv as csv, standardizeRows as standardize, sum } from './helpers';
 
-const root = resolve(__dirname, '../../..');
-
-function csv(name: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(resolve(root, 'examples/data', name), 'utf8').trim().split(/\r?\n/);
-  return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
-}
-
-function standardize(x: number[][]): number[][] {
-  const d = x[0]!.length;
-  const m = Array.from({ length: d }, (_, j) => x.reduce((s, r) => s + r[j]!, 0) / x.length);
-  const s = Array.from({ length: d }, (_, j) => Math.sqrt(x.reduce((a, r) => a + (r[j]! - m[j]!) ** 2, 0) / x.length));
-  return x.map((r) => r.map((v, j) => (v - m[j]!) / s[j]!));
-}
-
-const sum = (v: readonly number[]) => v.reduce((s, x) => s + x, 0);
 function factorial(n: number): number { let r = 1; for (let i = 2; i <= n; i++) r *= i; return r; }
 
 function bruteTreeShap(tree: TreeStructure, row: readonly number[], m: number, k: number): number[] {

@@ -1,7 +1,10 @@
 /**
  * Hand-built models implementing the model contract (server/src/models/model.ts), for the explainers' analytic
- * tests: a linear model, a tree in scikit-learn's `tree_` layout, and a dense ReLU network in plain numbers.
+ * tests: a linear model, a tree in scikit-learn's `tree_` layout, and a dense ReLU network in plain numbers; and the
+ * example CSVs as rows, for the tests on real model families.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { seededRandom } from '../../../server/src/data/random';
 import type { DenseLayerWeights, LinearModel, MlpModel, TreeModel, TreeNode, TreeStructure } from '../../../server/src/models/model';
 
@@ -130,3 +133,19 @@ export function denseMlp(layers: DenseLayerWeights[]): MlpModel {
     },
   };
 }
+
+/** A CSV of examples/data as text cells: its header and rows (the example files hold no quoted fields). */
+export function exampleCsv(name: string): { header: string[]; rows: string[][] } {
+  const lines = readFileSync(join(__dirname, '../../../examples/data', name), 'utf8').trim().split(/\r?\n/);
+  return { header: lines[0]!.split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+}
+
+/** Rows [n_samples, n_features] z-scored per column with the population std. */
+export function standardizeRows(x: number[][]): number[][] {
+  const d = x[0]!.length;
+  const m = Array.from({ length: d }, (_, j) => x.reduce((s, r) => s + r[j]!, 0) / x.length);
+  const s = Array.from({ length: d }, (_, j) => Math.sqrt(x.reduce((a, r) => a + (r[j]! - m[j]!) ** 2, 0) / x.length));
+  return x.map((r) => r.map((v, j) => (v - m[j]!) / s[j]!));
+}
+
+export const sum = (v: readonly number[]): number => v.reduce((s, x) => s + x, 0);

@@ -33,3 +33,15 @@ export function accuracyOf(pred: number[][], y: readonly number[]): number {
   pred.forEach((p, i) => { if (p.indexOf(Math.max(...p)) === y[i]) ok++; });
   return ok / y.length;
 }
+
+/** A seeded CSV text of `rows` rows: 8 uniform features a…h and a yes/no label (yes when a + b > 1), for worker tests. */
+export function seededClassificationCsv(rows: number): string {
+  let s = 7;
+  const r = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
+  const lines = ['a,b,c,d,e,f,g,h,label'];
+  for (let i = 0; i < rows; i++) {
+    const v = Array.from({ length: 8 }, r);
+    lines.push(`${v.map((x) => x.toFixed(6)).join(',')},${v[0]! + v[1]! > 1 ? 'yes' : 'no'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

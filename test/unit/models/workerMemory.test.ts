@@ -8,20 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLatestRun } from '../../../server/src/pipeline/runs';
 import { runJob } from '../../../server/src/worker/client';
-import { root } from './helpers';
+import { root, seededClassificationCsv } from './helpers';
 
 const workerPath = join(root, 'dist', 'worker', 'worker.js');
-
-function csv(rows: number): string {
-  let s = 7;
-  const r = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
-  const lines = ['a,b,c,d,e,f,g,h,label'];
-  for (let i = 0; i < rows; i++) {
-    const v = Array.from({ length: 8 }, r);
-    lines.push(`${v.map((x) => x.toFixed(6)).join(',')},${v[0]! + v[1]! > 1 ? 'yes' : 'no'}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 describe('worker memory limit (real worker process)', () => {
   it('out of memory ends the job with a clear message; the previous run is intact', async () => {
@@ -29,11 +18,11 @@ describe('worker memory limit (real worker process)', () => {
     const spec = join(ws, 'big.xai.yaml');
     writeFileSync(spec, 'version: 1\nname: big\ntask: classification\ndata: { source: data.csv, target: label }\n' +
       'preprocessing:\n  - split: { method: random, validation: 0.2 }\nmodel: { type: decision_tree, max_depth: 6 }\ntraining: { seed: 1 }\n');
-    writeFileSync(join(ws, 'data.csv'), csv(300));
+    writeFileSync(join(ws, 'data.csv'), seededClassificationCsv(300));
     const first = await runJob({ kind: 'train', specPath: spec, backend: 'cpu' }, { workerPath });
     expect(first.ok, first.message).toBe(true);
 
-    writeFileSync(join(ws, 'data.csv'), csv(400_000));
+    writeFileSync(join(ws, 'data.csv'), seededClassificationCsv(400_000));
     const second = await runJob({ kind: 'train', specPath: spec, backend: 'cpu' }, { workerPath, memoryLimitMb: 64 });
     expect(second.ok).toBe(false);
     expect(second.message).toMatch(/ran out of memory \(limit 64 MB\) and was stopped; the previous run is intact/);
