@@ -4,10 +4,10 @@
  * Screenshots go to .test-artifacts/workbench/<scenario>/. Nothing here asserts on time.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { ARTIFACTS, ROOT, Workbench, makeWorkspace, packageExtension } from './harness';
+import { ARTIFACTS, closeWorkbench, ROOT, Workbench, makeWorkspace, packageExtension } from './harness';
 
 const SPEC = 'stock-price.xai.yaml';
 let vsix = '';
@@ -19,10 +19,8 @@ beforeAll(() => {
 });
 
 afterEach(async () => {
-  await wb?.screenshot('last');
-  await wb?.stop();
+  await closeWorkbench(wb, workspace);
   wb = undefined;
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
   workspace = undefined;
 });
 

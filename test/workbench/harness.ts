@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(ROOT, '.test-artifacts', 'workbench');
@@ -253,6 +253,21 @@ export class Workbench {
     await row.click();
   }
 
+  /**
+   * The webview content frame that holds `selector` (VS Code nests each webview's page inside a host frame).
+   * @throws Error after `timeoutMs` without such a frame.
+   */
+  async frameWith(selector: string, timeoutMs: number): Promise<Frame> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      for (const f of this.page.frames()) {
+        if (await f.$(selector).catch(() => null)) return f;
+      }
+      if (Date.now() > end) throw new Error(`no webview frame with ${selector} after ${timeoutMs} ms`);
+      await this.page.waitForTimeout(300);
+    }
+  }
+
   /** Takes a screenshot into this run's artifacts folder. */
   async screenshot(name: string): Promise<string> {
     const file = join(this.artifacts, `${name}.png`);
@@ -333,4 +348,11 @@ export function makeWorkspace(extra: Record<string, string> = {}, epochs = 60): 
     writeFileSync(join(ws, rel), content);
   }
   return ws;
+}
+
+/** After a workbench test: its last screen (the first thing to look at when one fails), then stop it, then remove its workspace. */
+export async function closeWorkbench(wb: Workbench | undefined, workspace: string | undefined): Promise<void> {
+  await wb?.screenshot('last');
+  await wb?.stop();
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
 }

@@ -5,13 +5,12 @@
  * `decisionPath` on the run folder), so the check compares the drawing with the engine. Screenshots go to
  * .test-artifacts/workbench/iris-paths/.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Frame } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { decisionPath } from '../../server/src/lsp/decisionPath';
-import { ARTIFACTS, Workbench, makeWorkspace, packageExtension } from './harness';
+import { ARTIFACTS, closeWorkbench, Workbench, makeWorkspace, packageExtension } from './harness';
 
 const SPEC = 'iris.xai.yaml';
 /** A virginica flower (iris.csv line 102: 6.3, 3.3, 6.0, 2.5): right at the root, right again, to a virginica leaf. */
@@ -26,24 +25,10 @@ beforeAll(() => {
 });
 
 afterEach(async () => {
-  await wb?.screenshot('last');
-  await wb?.stop();
+  await closeWorkbench(wb, workspace);
   wb = undefined;
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
   workspace = undefined;
 });
-
-/** The webview content frame that holds `selector` (VS Code nests it inside the webview's host frame). */
-async function frameWith(w: Workbench, selector: string, timeoutMs: number): Promise<Frame> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    for (const f of w.page.frames()) {
-      if (await f.$(selector).catch(() => null)) return f;
-    }
-    if (Date.now() > end) throw new Error(`no webview frame with ${selector} after ${timeoutMs} ms`);
-    await w.page.waitForTimeout(300);
-  }
-}
 
 /** Tree nodes the flowchart lights as the path, sorted. */
 async function litTreeNodes(flowchart: Frame): Promise<string[]> {
@@ -59,11 +44,11 @@ describe('decision paths in a real VS Code workbench (code-server)', () => {
     await w.openFile(SPEC);
     await w.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train' }).first().waitFor({ timeout: 60_000 });
     await w.runCommand('XAI Pipelines: Train');
-    const flowchart = await frameWith(w, 'g.node[data-xai-kind="tree"]', 180_000);
+    const flowchart = await w.frameWith('g.node[data-xai-kind="tree"]', 180_000);
     expect(await flowchart.$$eval('g.node[data-xai-kind="tree"]', (els) => els.length)).toBeGreaterThanOrEqual(3);
 
     await w.runCommand('XAI Pipelines: Show Decision Path');
-    const panel = await frameWith(w, '#xai-paths .xai-steps li', 60_000);
+    const panel = await w.frameWith('#xai-paths .xai-steps li', 60_000);
     // The panel opens on row 0, whose path the flowchart shows at once.
     await flowchart.waitForSelector('svg.xai-has-path g.node.xai-path[data-xai-node="n_tree_1"]', { timeout: 30_000 });
     await w.screenshot('decision-path-row0');

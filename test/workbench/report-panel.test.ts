@@ -5,11 +5,11 @@
  * charts are drawn; after a window reload the serializer brings the panel back with the same run. Screenshots go
  * to .test-artifacts/workbench/report-panel/.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ARTIFACTS, Workbench, makeWorkspace, packageExtension } from './harness';
+import { ARTIFACTS, closeWorkbench, Workbench, makeWorkspace, packageExtension } from './harness';
 
 let vsix = '';
 let wb: Workbench | undefined;
@@ -20,21 +20,12 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await wb?.screenshot('last');
-  await wb?.stop();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
+  await closeWorkbench(wb, workspace);
 });
 
 /** The Report webview's content frame, once it shows a report's metric rows. */
-async function reportFrame(w: Workbench, timeoutMs: number): Promise<Frame> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    for (const f of w.page.frames()) {
-      if (await f.$('.xai-s-metrics:not([hidden]) tbody tr').catch(() => null)) return f;
-    }
-    if (Date.now() > end) throw new Error(`no Report panel with metrics after ${timeoutMs} ms`);
-    await w.page.waitForTimeout(500);
-  }
+function reportFrame(w: Workbench, timeoutMs: number): Promise<Frame> {
+  return w.frameWith('.xai-s-metrics:not([hidden]) tbody tr', timeoutMs);
 }
 
 /** The metric rows the panel shows: label and the model's and baseline's exact values. */

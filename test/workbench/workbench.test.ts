@@ -7,11 +7,11 @@
  * on the way (vsix size, activation time, time to the first diagnostic, training time) go to
  * .test-artifacts/workbench/metrics.json and the test output. Nothing here asserts on time.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { ARTIFACTS, EXTENSION_ID, ROOT, Workbench, makeWorkspace, packageExtension, since } from './harness';
+import { ARTIFACTS, closeWorkbench, EXTENSION_ID, ROOT, Workbench, makeWorkspace, packageExtension, since } from './harness';
 
 const SPEC = 'stock-price.xai.yaml';
 const BROKEN = 'broken.xai.yaml';
@@ -41,11 +41,8 @@ beforeAll(() => {
 });
 
 afterEach(async () => {
-  // The last screen of every test, passed or failed: the first thing to look at when one fails.
-  await wb?.screenshot('last');
-  await wb?.stop();
+  await closeWorkbench(wb, workspace);
   wb = undefined;
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
   workspace = undefined;
 });
 
