@@ -53,19 +53,22 @@ async function notifications(w: Workbench): Promise<string> {
  * is then selected) and right-clicks the row.
  */
 async function explorerContextMenu(w: Workbench, name: string, item: string): Promise<void> {
-  await w.runCommand('File: Reveal Active File in Explorer View');
   const row = w.page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: name }).first();
   const entry = w.page.locator('.monaco-menu .action-item', { hasText: item }).first();
   // The Explorer may still be expanding folders for the reveal, or redraw its rows when files appear (a run folder
-  // being written), which closes an open menu: right-click until the menu shows and its entry takes the click.
+  // being written), which closes an open menu; and the Escape that closes a menu also clears the list's selection.
+  // So each attempt reveals the file again before it right-clicks.
   for (let attempt = 1; ; attempt++) {
-    await row.waitFor();
-    await row.click({ button: 'right' });
-    if (await entry.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
-      await w.screenshot(`context-menu-${item.replace(/\W+/g, '-').toLowerCase()}`);
-      if (await entry.click({ timeout: 3000 }).then(() => true, () => false)) return;
+    await w.runCommand('File: Reveal Active File in Explorer View');
+    if (await row.waitFor({ timeout: 10_000 }).then(() => true, () => false)) {
+      await row.click({ button: 'right' });
+      if (await entry.waitFor({ timeout: 10_000 }).then(() => true, () => false)) {
+        await w.screenshot(`context-menu-${item.replace(/\W+/g, '-').toLowerCase()}`);
+        if (await entry.click({ timeout: 5000 }).then(() => true, () => false)) return;
+      }
     }
-    if (attempt === 5) throw new Error(`the Explorer context menu of ${name} shows no '${item}' after ${attempt} right-clicks`);
+    await w.screenshot(`context-menu-attempt-${attempt}`);
+    if (attempt === 5) throw new Error(`the Explorer context menu of ${name} shows no '${item}' after ${attempt} attempts`);
     await w.page.keyboard.press('Escape');
   }
 }
