@@ -1,7 +1,7 @@
 /**
- * The build's faster copy of Mermaid's configuration (scripts/mermaidConfigCopy.mjs, issue 7) against Mermaid's own
- * `assignWithDepth`, on Mermaid's real configuration (the `base` theme the webview uses) and on edge cases; and the
- * plugin still finds `getConfig` in the installed Mermaid.
+ * The build's faster copies of Mermaid's configuration (scripts/mermaidConfigCopy.mjs, issue 7: the eager one, and the
+ * lazy one the bundle uses) against Mermaid's own `assignWithDepth`, on Mermaid's real configuration (the `base` theme
+ * the webview uses) and on edge cases; and the build (scripts/mermaidPatches.mjs) still finds `getConfig` in the installed Mermaid.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,12 +9,15 @@ import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a build script in plain JavaScript, without types
-import { copyConfig, GET_CONFIG, mermaidConfigCopy, patchGetConfig } from '../../scripts/mermaidConfigCopy.mjs';
+import { copyConfig, GET_CONFIG, lazyConfigCopy } from '../../scripts/mermaidConfigCopy.mjs';
+// @ts-expect-error -- a build script in plain JavaScript, without types
+import { applyPatches, mermaidPatches } from '../../scripts/mermaidPatches.mjs';
 import { ROOT } from './harness';
 
 type Config = Record<string, unknown>;
 type Chunk = { assignWithDepth_default: (dst: Config, src: Config) => Config; setSiteConfig: (c: Config) => Config };
 const copy = copyConfig as (src: Config) => Config;
+const lazy = lazyConfigCopy as (src: Config) => Config;
 
 const CHUNKS = join(ROOT, 'node_modules/mermaid/dist/chunks/mermaid.core');
 /** Mermaid's chunk that defines getConfig (its name carries a content hash). */
@@ -33,7 +36,9 @@ function shape(v: unknown): unknown {
 describe("Mermaid's configuration copy", () => {
   it('finds getConfig in the installed Mermaid', () => {
     expect(chunkFile).toBeDefined();
-    expect(patchGetConfig(readFileSync(join(CHUNKS, chunkFile!), 'utf8'))).toContain('return __xai_copyConfig(currentConfig);');
+    const { text, applied } = (applyPatches as (t: string) => { text: string; applied: string[] })(readFileSync(join(CHUNKS, chunkFile!), 'utf8'));
+    expect(applied).toContain('getConfig copies lazily');
+    expect(text).toContain('return __xai_copyConfig(currentConfig);');
   });
 
   it("equals Mermaid's own copy of its full configuration with the webview's theme", async () => {
@@ -51,6 +56,41 @@ describe("Mermaid's configuration copy", () => {
     // A fresh copy: writing to it changes neither the source nor the next copy.
     (ours.flowchart as Config).arrowMarkerAbsolute = 'written';
     expect((copy(site).flowchart as Config).arrowMarkerAbsolute).not.toBe('written');
+    // The lazy copy (what the bundle's getConfig returns) equals it once complete, keys in the same order.
+    expect(lazy(site)).toStrictEqual(theirs);
+    expect(shape(lazy(site))).toEqual(shape(theirs));
+  });
+
+  it('copies lazily what is read, and completes in order on the first write, delete or key listing', async () => {
+    const m = await mermaidConfigModule();
+    const src: Config = { a: 1, f: { x: 1, deep: { y: 2 } }, n: null, list: [1, 1, 2], s: 'text', z: { w: 3 } };
+    const theirs = m.assignWithDepth_default({}, src);
+    // Reads: values equal the eager copy's; an object read twice is the same copy; nulls are absent.
+    const c = lazy(src);
+    const flow = c.f as Config;
+    expect(flow).toStrictEqual(theirs.f);
+    expect(flow).not.toBe(src.f);
+    expect(c.f).toBe(flow);
+    expect(c.n).toBeUndefined();
+    expect('n' in c).toBe(false);
+    expect('a' in c && 'toString' in c).toBe(true);
+    expect(c.list).toEqual([1, 2]);
+    // A write through a read object stays in this copy (and its identity survives completion).
+    flow.x = 'written';
+    c.s = 'mine';
+    expect(Object.keys(c)).toEqual(['a', 'f', 'list', 's', 'z']);
+    expect(c.f).toBe(flow);
+    expect(c).toStrictEqual({ ...theirs, f: { ...(theirs.f as Config), x: 'written' }, s: 'mine' });
+    expect((src.f as Config).x).toBe(1);
+    expect(lazy(src)).toStrictEqual(theirs);
+    // Keys added by the caller come after the copied ones, deletes stick, spreading sees the whole copy.
+    const d = lazy(src);
+    void d.z;
+    d.added = true;
+    delete d.a;
+    expect(Object.keys(d)).toEqual(['f', 'list', 's', 'z', 'added']);
+    expect({ ...lazy(src) }).toStrictEqual(theirs);
+    expect(JSON.stringify(lazy(src))).toBe(JSON.stringify(theirs));
   });
 
   it('equals assignWithDepth on nulls, undefined, arrays with repeats, functions and deep objects', async () => {
@@ -60,6 +100,8 @@ describe("Mermaid's configuration copy", () => {
     const src: Config = {
       a: null, b: undefined, c: [1, 1, 2, 'x', 'x'], f: fn, n: 0, s: '',
       o: { p: null, q: [3, 3], r: { s: null, t: [4, 4], u: deep, v: undefined }, w: undefined }, e: {},
+      // An own `__proto__` key (as JSON.parse makes one) stays a key; it never becomes the copy's prototype.
+      j: JSON.parse('{"__proto__": {"polluted": true}, "k": 1}') as Config,
     };
     const ours = copy(src);
     const theirs = m.assignWithDepth_default({}, src);
@@ -67,12 +109,18 @@ describe("Mermaid's configuration copy", () => {
     expect(shape(ours)).toEqual(shape(theirs));
     // Below the copied levels both share the source's objects.
     expect(((ours.o as Config).r as Config).u).toBe(((theirs.o as Config).r as Config).u);
+    expect(Object.getPrototypeOf(ours.j)).toBe(Object.prototype);
+    expect(Object.keys(ours.j as Config)).toEqual(['__proto__', 'k']);
+    const lazyCopy = lazy(src);
+    expect(lazyCopy).toStrictEqual(theirs);
+    expect(shape(lazyCopy)).toEqual(shape(theirs));
+    expect(Object.getPrototypeOf(lazyCopy.j)).toBe(Object.prototype);
   });
 
   it('is applied when the flowchart webview is bundled', async () => {
     const out = await esbuild.build({
       bundle: true, platform: 'browser', format: 'iife', target: 'es2022', write: false, logLevel: 'silent',
-      entryPoints: [join(ROOT, 'webview/src/flowchart/main.ts')], plugins: [mermaidConfigCopy as esbuild.Plugin],
+      entryPoints: [join(ROOT, 'webview/src/flowchart/main.ts')], plugins: [(mermaidPatches as () => esbuild.Plugin)()],
     });
     const text = out.outputFiles[0]!.text;
     expect(text).toContain('return __xai_copyConfig(currentConfig);');

@@ -19,7 +19,7 @@ export const ARTIFACTS = join(ROOT, '.test-artifacts', 'webview');
 
 /**
  * Returns the built `dist/webview/flowchart.js`, building it first (esbuild, a few seconds) when it is missing or
- * older than any source it bundles, so the test always loads the current code without rewriting a fresh bundle
+ * older than any source it bundles or the build's patches to Mermaid, so the test always loads the current code without rewriting a fresh bundle
  * that another suite may be reading.
  */
 export function buildWebview(): string {
@@ -27,7 +27,9 @@ export function buildWebview(): string {
   const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
     .reduce((t, e) => Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
-  const stale = !existsSync(out) || statSync(out).mtimeMs < Math.max(newest(join(ROOT, 'webview/src')), newest(join(ROOT, 'protocol')));
+  // The build's patches to Mermaid (scripts/mermaid*.mjs) shape the bundle too.
+  const patches = readdirSync(join(ROOT, 'scripts')).filter((n) => n.startsWith('mermaid')).map((n) => statSync(join(ROOT, 'scripts', n)).mtimeMs);
+  const stale = !existsSync(out) || statSync(out).mtimeMs < Math.max(newest(join(ROOT, 'webview/src')), newest(join(ROOT, 'protocol')), ...patches);
   if (stale) execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), 'webview'], { cwd: ROOT, stdio: 'pipe' });
   return readFileSync(out, 'utf8');
 }

@@ -70,7 +70,8 @@ export async function draw(container: HTMLElement, scene: Scene, hooks: DrawHook
   if (relayoutTimer) { clearTimeout(relayoutTimer); relayoutTimer = undefined; }
   const n = ++renderSeq;
   mermaid.initialize({
-    startOnLoad: false, securityLevel: 'strict', ...mermaidTheme(scene.theme),
+    // A fixed seed: shapes Mermaid draws with rough.js (the output's) come out the same on every render, not jittered.
+    startOnLoad: false, securityLevel: 'strict', handDrawnSeed: 1, ...mermaidTheme(scene.theme),
     flowchart: { htmlLabels: true, useMaxWidth: true, curve: 'basis' }, maxTextSize: 400_000,
   });
   const source = mermaidSource(scene.graph, { overlay: scene.overlay, extraLines: scene.path?.lines, extraGroup: scene.path?.group ?? null });

@@ -1,0 +1,102 @@
+// An esbuild plugin for the webview bundles: a few text patches to Mermaid (and the dagre it lays out with) that make
+// a flowchart render cheaper (issue 7: a 60-node flowchart re-renders in under 100 ms) without changing what it
+// draws, but for one thing: edges without a label get no empty label group. Each patch names the exact text it
+// replaces; when an upgrade changes that text, the build warns and the published code stays.
+// test/webview/flowchart-mermaid-patches.test.ts draws the same graphs with and without the patches and compares
+// the SVGs.
+import { readFile } from 'node:fs/promises';
+import { GET_CONFIG, lazyConfigCopy } from './mermaidConfigCopy.mjs';
+
+/**
+ * `find` is replaced by `replace` in the one file under `module` that holds it; `append` goes at that file's end.
+ * @typedef {{ name: string, module: 'mermaid' | 'dagre-d3-es', find: string, replace: string, append?: string }} MermaidPatch
+ */
+
+/** @type {MermaidPatch[]} */
+export const PATCHES = [
+  {
+    // ~735 calls per 60-node render, each copying ~880 keys (scripts/mermaidConfigCopy.mjs).
+    name: 'getConfig copies lazily',
+    module: 'mermaid',
+    find: GET_CONFIG,
+    replace: 'return __xai_copyConfig(currentConfig);',
+    // A function declaration: hoisted, so callable while the chunk is still evaluating.
+    append: lazyConfigCopy.toString().replace(/^function lazyConfigCopy\(/, 'function __xai_copyConfig('),
+  },
+  {
+    // insertEdge measures every edge's length, a forced layout of the whole drawing per edge, but only the "neo"
+    // look's dash arrays use it.
+    name: 'edge length only for the neo look',
+    module: 'mermaid',
+    find: 'const len = typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;',
+    replace: 'const len = edge.look === "neo" && !animatedEdge && typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;',
+  },
+  {
+    // The dagre layout gives every edge a label group (a foreignObject, a div, a span) and measures it, a forced
+    // layout each, even when the edge has no label: ~630 empty elements at 60 nodes for DOMPurify and the browser
+    // to go through. An edge without a label now gets none; dagre sizes a missing label 0 × 0, as the empty one
+    // measured. The only change to the SVG: the empty `g.edgeLabel` groups are gone.
+    name: 'no empty edge labels',
+    module: 'mermaid',
+    find: '      await insertEdgeLabel(edgeLabels, edge);\n    });\n    await Promise.all(edgePromises);',
+    replace: '      if (edge.label || edge.startLabelLeft || edge.startLabelRight || edge.endLabelLeft || edge.endLabelRight) await insertEdgeLabel(edgeLabels, edge);\n    });\n    await Promise.all(edgePromises);',
+  },
+  {
+    // Dagre's crossing minimisation sweeps until four sweeps in a row find no fewer crossings than the best so far.
+    // Once a sweep finds none, no later one can be kept (it would need fewer than zero), and the layering kept is
+    // assigned again after the loop, overwriting what later sweeps write: stopping there gives the same order.
+    name: 'order stops at zero crossings',
+    module: 'dagre-d3-es',
+    find: '      best = _.cloneDeep(layering);\n      bestCC = cc;\n    }\n',
+    replace: '      best = _.cloneDeep(layering);\n      bestCC = cc;\n    }\n    if (bestCC === 0) break;\n',
+  },
+];
+
+/**
+ * Applies every patch whose text occurs in `text` (one chunk of mermaid/dist).
+ * @param {string} text an ESM chunk
+ * @param {MermaidPatch[]} patches
+ * @returns {{ text: string, applied: string[] }} the patched text and the names of the patches applied
+ * @throws Error when a patch's text occurs more than once (it would be ambiguous)
+ */
+export function applyPatches(text, patches = PATCHES) {
+  const applied = [];
+  let out = text;
+  for (const p of patches) {
+    const at = out.indexOf(p.find);
+    if (at < 0) continue;
+    if (out.indexOf(p.find, at + 1) >= 0) throw new Error(`mermaid patch '${p.name}': its text occurs more than once`);
+    out = out.slice(0, at) + p.replace + out.slice(at + p.find.length) + (p.append ? `\n${p.append}\n` : '');
+    applied.push(p.name);
+  }
+  return { text: out, applied };
+}
+
+/**
+ * The plugin; `patches` defaults to all of them (tests pass none to build Mermaid as published).
+ * @param {MermaidPatch[]} patches
+ */
+export function mermaidPatches(patches = PATCHES) {
+  return {
+    name: 'mermaid-patches',
+    setup(build) {
+      const applied = new Set();
+      let sawMermaid = false;
+      build.onStart(() => { applied.clear(); sawMermaid = false; });
+      build.onLoad({ filter: /[\\/](mermaid[\\/]dist|dagre-d3-es[\\/]src)[\\/].*\.m?js$/ }, async (args) => {
+        sawMermaid = true;
+        const module = /[\\/]dagre-d3-es[\\/]/.test(args.path) ? 'dagre-d3-es' : 'mermaid';
+        const result = applyPatches(await readFile(args.path, 'utf8'), patches.filter((p) => p.module === module));
+        if (!result.applied.length) return undefined;
+        for (const name of result.applied) applied.add(name);
+        return { contents: result.text, loader: 'js' };
+      });
+      build.onEnd(() => {
+        if (!sawMermaid) return;
+        for (const p of patches) {
+          if (!applied.has(p.name)) console.warn(`mermaid-patches: '${p.name}' did not find its text; Mermaid's own code stays (see scripts/mermaidPatches.mjs)`);
+        }
+      });
+    },
+  };
+}
