@@ -42,6 +42,19 @@ export const PATCHES = [
     replace: '      if (edge.label || edge.startLabelLeft || edge.startLabelRight || edge.endLabelLeft || edge.endLabelRight) await insertEdgeLabel(edgeLabels, edge);\n    });\n    await Promise.all(edgePromises);',
   },
   {
+    // Mermaid sanitises the SVG it drew as text: DOMPurify parses it, cleans it and serialises it again, and the
+    // page then parses that text once more to show it. A page that opts in (a `globalThis.__xaiSanitizedSvg` Map)
+    // gets DOMPurify's cleaned nodes themselves, by render id, to move onto the screen; `svg` is then ''. The same
+    // sanitiser with the same options: only the serialise-and-parse round trip is skipped.
+    name: 'sanitized nodes for the page',
+    module: 'mermaid',
+    find: '      code = DOMPurify.sanitize(code, {\n        ADD_TAGS: DOMPURIFY_TAGS,\n        ADD_ATTR: DOMPURIFY_ATTR,\n        HTML_INTEGRATION_POINTS: { foreignobject: true }\n      });',
+    replace: '      const __xaiOptions = { ADD_TAGS: DOMPURIFY_TAGS, ADD_ATTR: DOMPURIFY_ATTR, HTML_INTEGRATION_POINTS: { foreignobject: true } };\n'
+      + '      const __xaiNodes = globalThis.__xaiSanitizedSvg;\n'
+      + '      if (__xaiNodes instanceof Map) { __xaiNodes.set(id39, DOMPurify.sanitize(code, { ...__xaiOptions, RETURN_DOM: true })); code = ""; }\n'
+      + '      else code = DOMPurify.sanitize(code, __xaiOptions);',
+  },
+  {
     // Dagre's crossing minimisation sweeps until four sweeps in a row find no fewer crossings than the best so far.
     // Once a sweep finds none, no later one can be kept (it would need fewer than zero), and the layering kept is
     // assigned again after the loop, overwriting what later sweeps write: stopping there gives the same order.

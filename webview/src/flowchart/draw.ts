@@ -69,19 +69,20 @@ export async function draw(container: HTMLElement, scene: Scene, hooks: DrawHook
   }
   if (relayoutTimer) { clearTimeout(relayoutTimer); relayoutTimer = undefined; }
   const n = ++renderSeq;
-  mermaid.initialize({
-    // A fixed seed: shapes Mermaid draws with rough.js (the output's) come out the same on every render, not jittered.
-    startOnLoad: false, securityLevel: 'strict', handDrawnSeed: 1, ...mermaidTheme(scene.theme),
-    flowchart: { htmlLabels: true, useMaxWidth: true, curve: 'basis' }, maxTextSize: 400_000,
-  });
+  configure(scene.theme);
   const source = mermaidSource(scene.graph, { overlay: scene.overlay, extraLines: scene.path?.lines, extraGroup: scene.path?.group ?? null });
+  const id = `xai-flowchart-svg-${n}`;
   const t0 = performance.now();
-  const { svg } = await mermaid.render(`xai-flowchart-svg-${n}`, source);
+  const { svg } = await mermaid.render(id, source);
   // For `npm run bench`: how much of a full render is Mermaid's parse and layout.
   performance.measure('xai-mermaid-render', { start: t0, end: performance.now() });
+  const nodes = sanitizedSvg.get(id);
+  sanitizedSvg.delete(id);
   if (n !== renderSeq) return null;
   const { scrollLeft, scrollTop } = container;
-  container.innerHTML = svg; // one swap: the old drawing stays until the new one is complete
+  // One swap: the old drawing stays until the new one is complete.
+  if (nodes) container.replaceChildren(...nodes.childNodes);
+  else container.innerHTML = svg;
   const svgEl = container.querySelector<SVGSVGElement>('svg');
   if (!svgEl) return null;
   alignClusterTitles(svgEl);
@@ -92,6 +93,28 @@ export async function draw(container: HTMLElement, scene: Scene, hooks: DrawHook
   rendered = { key, theme: scene.theme, labels, svg: svgEl };
   hooks.drawn(svgEl, 'render');
   return 'render';
+}
+
+/**
+ * Where the build's patched Mermaid (scripts/mermaidPatches.mjs) leaves each render's sanitised SVG nodes, by render
+ * id, so they move onto the screen without a serialise-and-parse round trip.
+ */
+const sanitizedSvg = new Map<string, HTMLElement>();
+(globalThis as { __xaiSanitizedSvg?: Map<string, HTMLElement> }).__xaiSanitizedSvg = sanitizedSvg;
+
+let configured = '';
+
+/** Initialises Mermaid for `theme` when its colours differ from the last ones (initialising recomputes its theme). */
+function configure(theme: ThemeKind): void {
+  const config = {
+    // A fixed seed: shapes Mermaid draws with rough.js (the output's) come out the same on every render, not jittered.
+    startOnLoad: false, securityLevel: 'strict', handDrawnSeed: 1, ...mermaidTheme(theme),
+    flowchart: { htmlLabels: true, useMaxWidth: true, curve: 'basis' }, maxTextSize: 400_000,
+  } as const;
+  const key = JSON.stringify(config);
+  if (key === configured) return;
+  mermaid.initialize(config);
+  configured = key;
 }
 
 /** Forgets what is on screen (the next draw renders fully). */
