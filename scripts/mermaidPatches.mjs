@@ -63,6 +63,21 @@ export const PATCHES = [
     find: '      best = _.cloneDeep(layering);\n      bestCC = cc;\n    }\n',
     replace: '      best = _.cloneDeep(layering);\n      bestCC = cc;\n    }\n    if (bestCC === 0) break;\n',
   },
+  {
+    // The layer graphs for downward sweeps are built up front, but the first sweep is upward: when it finds no
+    // crossings (above), they are never used. Built on first use instead, from the same ranks and borders (sweeps
+    // change only the nodes' order, which building does not read).
+    name: 'down layer graphs built when first swept',
+    module: 'dagre-d3-es',
+    find: "    downLayerGraphs = buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges'),\n",
+    replace: '    downLayerGraphs,\n',
+  },
+  {
+    name: 'down layer graphs built when first swept (the sweep)',
+    module: 'dagre-d3-es',
+    find: '    sweepLayerGraphs(i % 2 ? downLayerGraphs : upLayerGraphs, i % 4 >= 2);',
+    replace: "    sweepLayerGraphs(i % 2 ? (downLayerGraphs ??= buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges')) : upLayerGraphs, i % 4 >= 2);",
+  },
 ];
 
 /**

@@ -2,8 +2,9 @@
 /**
  * The build's patches to Mermaid (scripts/mermaidPatches.mjs, issue 7) change how fast it draws, not what: the
  * flowchart webview bundled with and without them draws the same SVG, byte for byte once the published one's empty
- * edge-label groups are taken out, in real Chromium, for the stock example with its importance overlay, after a
- * structural edit, and on the dark theme; and each patch finds its text exactly once in the installed packages.
+ * edge-label groups are taken out, in real Chromium: the stock example with its importance overlay, a structural
+ * edit of it, and a graph that cannot be drawn without crossings, on the light and the dark theme. And each patch
+ * finds its text exactly once in the installed packages.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,17 @@ function grown(graph: FlowGraph): FlowGraph {
   const copy = { ...feature, id: `${feature.id}_copy`, label: `${feature.label} copy` };
   const edges = graph.edges.flatMap((e) => [e, ...(e.from === feature.id ? [{ ...e, from: copy.id }] : e.to === feature.id ? [{ ...e, to: copy.id }] : [])]);
   return { ...graph, nodes: [...graph.nodes, copy], edges };
+}
+
+/**
+ * Three features each feeding three layers in crossed order, and a labelled edge: dagre cannot lay this out without
+ * crossings, so its ordering sweeps past the first (both sweep directions run).
+ */
+function crossed(): FlowGraph {
+  const features = ['a', 'b', 'c'].map((f) => ({ id: `n_feat_${f}`, kind: 'feature' as const, label: f, feature: f }));
+  const layers = [1, 2, 3].map((k) => ({ id: `n_layer${k}`, kind: 'layer' as const, label: `Dense ${k}` }));
+  const edges = features.flatMap((f, i) => layers.map((l, j) => ({ from: f.id, to: layers[(i + j) % 3]!.id, ...(i === j ? { label: `${l.label}` } : {}) })));
+  return { specName: 'crossed', nodes: [...features, ...layers], edges };
 }
 
 async function bundle(patches: Patch[]): Promise<string> {
@@ -69,6 +81,7 @@ async function drawings(server: Served, theme: 'light' | 'dark'): Promise<string
     await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
     const out = [await drawn(page, { type: 'graph', graph: GRAPH, report: REPORT, specUri: 'file:///spec.xai.yaml' })];
     out.push(await drawn(page, { type: 'graph', graph: grown(GRAPH), report: REPORT, specUri: 'file:///spec.xai.yaml' }));
+    out.push(await drawn(page, { type: 'graph', graph: crossed(), specUri: 'file:///crossed.xai.yaml' }));
     return out;
   } finally {
     await page.close();
@@ -103,6 +116,7 @@ describe("the build's patches to Mermaid", () => {
     const [ours, theirs] = [await drawings(patched, theme), await drawings(published, theme)];
     expect(ours[0]).toContain('data-xai-node="n_output"');
     expect(ours[1]).toContain('_copy');
+    expect(ours[2]).toContain('Dense 3');
     expect(ours[0]!.length).toBeGreaterThan(10_000);
     // The one intended difference: the published Mermaid gives unlabelled edges an empty, 0 × 0 label group.
     const emptyLabel = /<g class="edgeLabel"><g class="label" data-id="[^"]+" transform="translate\(0, 0\)"><foreignObject width="0" height="0"><div [^>]*><span class="edgeLabel"><\/span><\/div><\/foreignObject><\/g><\/g>/g;
