@@ -100,6 +100,24 @@ export interface StepAccount {
 
 export interface EpochRecord { epoch: number; loss: number; valLoss?: number }
 
+/** A metric over the folds: its mean, its population standard deviation (ddof 0, as `numpy.std`) and each fold's value. */
+export interface FoldMetric { mean: number; std: number; values: number[] }
+
+/** k-fold evaluation as scikit-learn's `cross_validate` reports it (server/src/pipeline/crossValidate.ts). */
+export interface CrossValidationReport {
+  method: 'kfold';
+  k: number;
+  seed: number;
+  /** Classification: the folds keep the class shares (within one row per class). */
+  stratified: boolean;
+  /** How the saved model was fitted (every row), so that nobody mistakes these metrics for its own. */
+  finalModel: string;
+  folds: { trainRows: number; validationRows: number; model: Record<string, number>; baseline: Record<string, number> }[];
+  /** Per metric (classification: accuracy, balancedAccuracy, precision, recall, f1, logLoss, rocAuc; regression: rmse, mae, r2). */
+  model: Record<string, FoldMetric>;
+  baseline: { name: string; metrics: Record<string, FoldMetric> };
+}
+
 export interface RunReport {
   reportVersion: 1;
   runId: string;
@@ -129,6 +147,8 @@ export interface RunReport {
     /** Classification only: the model and the majority-class baseline (training class frequencies). */
     classification?: { model: ClassificationMetrics; baseline: ClassificationMetrics & { name: string } };
   };
+  /** A `split: {method: kfold}` run: per-fold scores; `metrics` then come from the out-of-fold predictions. */
+  crossValidation?: CrossValidationReport;
   history: EpochRecord[];
   importance?: PermutationImportanceResult;
   /**

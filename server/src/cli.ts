@@ -78,7 +78,7 @@ function printReport(report: RunReport, runDir: string): void {
   const m = report.metrics;
   out();
   const modelName = report.model.type === 'mlp' ? 'MLP' : report.model.type;
-  const cv = (report as RunReport & { crossValidation?: CrossValidationReport }).crossValidation;
+  const cv = report.crossValidation;
   if (cv) printCrossValidation(cv, modelName);
   out(cv ? `Out-of-fold predictions of all ${report.data.rows} rows, target '${report.target}':`
     : `Validation (${report.data.validationRows} rows; trained on ${report.data.trainRows}), target '${report.target}':`);

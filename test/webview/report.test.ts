@@ -2,12 +2,12 @@
 /// <reference lib="dom.iterable" />
 /**
  * The built Report webview in real Chromium, under the panel's CSP, with real runs made by the built CLI in
- * beforeAll (the stock-price MLP with Kernel SHAP, Sobol and PD/ICE; the iris tree with TreeSHAP and PD/ICE):
- * the metric table shows the run's values, bars follow the importance, one beeswarm dot per (sample, feature),
- * the waterfall sums to the prediction, a theme switch recolours, state survives a reload, malformed messages
- * are dropped.
+ * beforeAll (the stock-price MLP with Kernel SHAP, Sobol and PD/ICE; the iris tree with TreeSHAP and PD/ICE; the iris
+ * tree by 5-fold cross-validation): the metric table shows the run's values, a k-fold run its per-fold scores
+ * (scikit-learn's), bars follow the importance, one beeswarm dot per (sample, feature), the waterfall sums to the
+ * prediction, a theme switch recolours, state survives a reload, malformed messages are dropped.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostToReportMessage } from '../../protocol/protocol';
 import { formatNumber } from '../../webview/src/common/format';
 import { importanceSeries, shapSection } from '../../webview/src/report/data';
-import { launch, screenshot, type Browser, type Served } from './harness';
+import { launch, ROOT, screenshot, type Browser, type Served } from './harness';
 import {
   buildReportBundle, exampleWithExplainers, IRIS_EXTRA, posted, runSpec, send, serveReport, STOCK_EXTRA, switchTheme, watchPage,
   type PageLog, type RealRun,
@@ -28,12 +28,42 @@ let browser: Browser;
 let work: string;
 let stock: RealRun;
 let iris: RealRun;
+let irisKfold: RealRun;
+
+/** scikit-learn's cross_validate of the same tree on the same folds (scripts/reference/kfold.py). */
+const SKLEARN_KFOLD = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sklearn/kfold_iris_tree.json'), 'utf8')) as { accuracy: number[]; accuracy_mean: number; accuracy_std: number };
+
+/** The iris tree evaluated by 5-fold cross-validation, as test/unit/data/kfold.test.ts checks it against scikit-learn. */
+function irisKfoldSpec(dir: string): string {
+  mkdirSync(join(dir, 'iris-kfold'), { recursive: true });
+  const path = join(dir, 'iris-kfold', 'iris-kfold.xai.yaml');
+  writeFileSync(path, `version: 1
+name: iris-kfold
+task: classification
+data:
+  source: ../data/iris.csv
+  target: species
+preprocessing:
+  - split:
+      method: kfold
+      k: 5
+      seed: 7
+model:
+  type: decision_tree
+  criterion: gini
+  max_depth: 3
+training:
+  seed: 42
+`);
+  return path;
+}
 
 beforeAll(async () => {
   bundle = buildReportBundle();
   work = mkdtempSync(join(tmpdir(), 'xai-report-'));
   stock = runSpec(exampleWithExplainers(work, 'stock-price', STOCK_EXTRA));
   iris = runSpec(exampleWithExplainers(work, 'iris', IRIS_EXTRA));
+  irisKfold = runSpec(irisKfoldSpec(work));
   server = await serveReport(bundle);
   browser = await launch();
 });
@@ -194,6 +224,40 @@ describe('report webview (real Chromium, real runs)', () => {
     expect(await page.$$eval('.xai-beeswarm .xai-beeswarm-dot circle', (cs) => cs.length)).toBe(shap.values.length * iris.report.features.length);
     await screenshot(page, 'report-iris-dark');
     expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a k-fold run\'s scores per fold beside the baseline (scikit-learn\'s), its metrics as out-of-fold; report.html too', async () => {
+    const cv = irisKfold.report.crossValidation!;
+    expect(cv.k).toBe(5);
+    const { page, log } = await openReport(irisKfold);
+    expect(await page.textContent('#xai-h-metrics')).toMatch(/^Out-of-fold metrics/);
+    expect(await page.textContent('.xai-data')).toContain('150 rows (5-fold cross-validation)');
+    await page.waitForSelector('.xai-s-cv:not([hidden])');
+    expect(await page.textContent('#xai-h-cv')).toBe('5-fold cross-validation (stratified)');
+    const row = (metric: string) => page.$eval(`table.xai-cv tbody tr[data-metric="${metric}"]`, (tr) => {
+      const [model, baseline, folds] = [...tr.querySelectorAll('td')] as HTMLElement[];
+      return { mean: Number(model!.dataset.mean), std: Number(model!.dataset.std), baseline: Number(baseline!.dataset.mean), folds: folds!.textContent };
+    });
+    const accuracy = await row('accuracy');
+    expect(accuracy.mean).toBeCloseTo(SKLEARN_KFOLD.accuracy_mean, 12);
+    expect(accuracy.std).toBeCloseTo(SKLEARN_KFOLD.accuracy_std, 12);
+    expect(accuracy.folds).toBe(SKLEARN_KFOLD.accuracy.map(formatNumber).join(', '));
+    expect(accuracy.baseline).toBe(cv.baseline.metrics.accuracy!.mean);
+    expect(await page.$$eval('table.xai-cv tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.metric)))
+      .toEqual(['accuracy', 'balanced accuracy', 'precision (macro)', 'recall (macro)', 'F1 (macro)', 'ROC AUC', 'log loss']);
+    expect(await page.textContent('.xai-cv-note')).toContain(cv.finalModel.slice(1));
+    await screenshot(page, 'report-iris-kfold');
+    expect(log.errors).toEqual([]);
+    // The run's report.html: the same headings, and the table drawn by the embedded report code.
+    const html = await browser.context.newPage();
+    const htmlLog = watchPage(html);
+    await html.goto(pathToFileURL(join(irisKfold.runDir, 'report.html')).href);
+    await html.waitForSelector('.xai-s-cv:not([hidden]) tbody tr');
+    expect(await html.textContent('body')).toContain('Out-of-fold metrics');
+    expect(await html.$eval('table.xai-cv tbody tr[data-metric="accuracy"] td', (td) => Number((td as HTMLElement).dataset.mean))).toBe(cv.model.accuracy!.mean);
+    expect(htmlLog.errors).toEqual([]);
+    await html.close();
     await page.close();
   });
 

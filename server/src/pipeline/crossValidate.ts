@@ -5,29 +5,14 @@
  * separately on every row. The out-of-fold predictions (every row predicted once, by the model that did not see
  * it) also give the run's `metrics`, as `cross_val_predict` would.
  */
-import type { ClassificationMetrics, RegressionMetrics, RunReport } from '../../../protocol/protocol';
+import type { ClassificationMetrics, CrossValidationReport, FoldMetric, RegressionMetrics, RunReport } from '../../../protocol/protocol';
+
+export type { CrossValidationReport, FoldMetric };
 import { inverseTarget, transformFeatures, transformTarget } from '../data/standardize';
 import { classificationMetrics, majorityBaseline, regressionMetrics } from '../models/metrics';
 import { trainModel } from '../models/train';
 import type { PipelineSpec } from '../spec/types';
 import type { PreparedData } from './prepare';
-
-/** A metric over the folds: its mean, its population standard deviation (ddof 0, as `numpy.std`) and each fold's value. */
-export interface FoldMetric { mean: number; std: number; values: number[] }
-
-export interface CrossValidationReport {
-  method: 'kfold';
-  k: number;
-  seed: number;
-  /** Classification: the folds keep the class shares (within one row per class). */
-  stratified: boolean;
-  /** How the saved model was fitted (every row), so that nobody mistakes these metrics for its own. */
-  finalModel: string;
-  folds: { trainRows: number; validationRows: number; model: Record<string, number>; baseline: Record<string, number> }[];
-  /** Per metric (classification: accuracy, balancedAccuracy, precision, recall, f1, logLoss, rocAuc; regression: rmse, mae, r2). */
-  model: Record<string, FoldMetric>;
-  baseline: { name: string; metrics: Record<string, FoldMetric> };
-}
 
 export interface CrossValidationResult {
   report: CrossValidationReport;
@@ -53,6 +38,8 @@ function summarize(folds: Record<string, number>[]): Record<string, FoldMetric> 
   for (const key of Object.keys(folds[0] ?? {})) {
     if (!folds.every((f) => key in f)) continue;
     const values = folds.map((f) => f[key]!);
+    // Equal values (a baseline's, often) get their value and a std of exactly 0, not a rounding residue.
+    if (values.every((v) => v === values[0])) { out[key] = { mean: values[0]!, std: 0, values }; continue; }
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     out[key] = { mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length), values };
   }

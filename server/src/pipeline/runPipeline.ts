@@ -18,7 +18,7 @@ import type { ParsedSpec } from '../spec/parse';
 import type { PipelineSpec } from '../spec/types';
 import type { WorkerProgress } from '../worker/jobs';
 import { explanationGroups } from '../data/frame/groups';
-import { crossValidate, type CrossValidationReport } from './crossValidate';
+import { crossValidate } from './crossValidate';
 import { prepareData, sha256, type PreparedData } from './prepare';
 import { reportHtml } from './reportHtml';
 import { turnEventLoopNowAndThen } from './eventLoop';
@@ -176,7 +176,7 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
     try {
       run = startRun(specPath, options.runsRoot);
       await trained.save(`${run.tempDir}/model`, fitted.features);
-      const report: RunReport & { crossValidation?: CrossValidationReport } = {
+      const report: RunReport = {
         reportVersion: 1, runId: run.runId, createdAt: new Date().toISOString(),
         spec: { name: spec.name, path: specPath, sha256: sha256(parsed.text) },
         data: { path: data.dataPath, sha256: data.dataSha256, rows: data.all.x.length, trainRows: data.train.x.length, validationRows: data.validation.x.length },

@@ -85,6 +85,9 @@ export function renderReportHtml(graph: FlowGraph, report: RunReport, webviewScr
   const metricNote = c
     ? `Higher accuracy, F1 and ROC AUC are better; lower log loss is better. Confusion matrix (rows: true ${c.model.classes.map(escapeHtml).join(', ')}; columns: predicted): ${escapeHtml(JSON.stringify(c.model.confusion))}.`
     : 'Lower RMSE and MAE are better; R² closer to 1 is better.';
+  // A k-fold run: its per-fold scores are in the charts' section (the Report panel's code); its metrics are out-of-fold.
+  const cv = report.crossValidation;
+  const split = cv ? `${cv.k}-fold cross-validation` : `${report.data.trainRows} training, ${report.data.validationRows} validation`;
   const imp = report.importance;
   const maxMean = imp ? Math.max(0, ...imp.features.map((f) => f.mean)) : 0;
   const importanceRows = imp
@@ -136,10 +139,10 @@ ${importanceRows}
 <div class="page">
 <h1>${escapeHtml(report.spec.name)}</h1>
 <p class="meta">Run ${escapeHtml(report.runId)} · ${escapeHtml(report.createdAt)} · backend ${escapeHtml(report.backend)} · seed ${report.seed}</p>
-<p class="meta">Data ${escapeHtml(report.data.path)}: ${report.data.rows} rows (${report.data.trainRows} training, ${report.data.validationRows} validation) · target ${escapeHtml(report.target)} · ${report.features.length} features</p>
+<p class="meta">Data ${escapeHtml(report.data.path)}: ${report.data.rows} rows (${split}) · target ${escapeHtml(report.target)} · ${report.features.length} features</p>
 <h2>Pipeline</h2>
 ${flowchart}
-<h2>Validation metrics</h2>
+<h2>${cv ? 'Out-of-fold metrics (every row, predicted by the fold model that did not see it)' : 'Validation metrics'}</h2>
 <table class="metrics"><thead><tr><th>metric</th><th class="num">model (${escapeHtml(report.model.type)})</th><th class="num">baseline (${escapeHtml(c ? c.baseline.name : m.baseline.name)})</th><th class="num">model − baseline</th></tr></thead>
 <tbody>
 ${metricRows}

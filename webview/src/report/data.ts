@@ -3,7 +3,7 @@
  * the charts only map rows to marks. Every section is read defensively (report.json crosses a file and two
  * processes): rows with non-finite numbers are left out rather than drawn wrong.
  */
-import type { RunReport } from '../../../protocol/protocol';
+import type { FoldMetric, RunReport } from '../../../protocol/protocol';
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
@@ -39,6 +39,43 @@ export function metricRows(report: RunReport): MetricRow[] {
 /** The baseline's name as the report gives it ("training mean", "majority class"…). */
 export function baselineName(report: RunReport): string {
   return report.metrics.classification?.baseline.name ?? report.metrics.baseline.name ?? 'baseline';
+}
+
+export interface CrossValidationRow {
+  label: string;
+  model: FoldMetric;
+  baseline: FoldMetric | null;
+  better: 'lower' | 'higher';
+}
+
+export interface CrossValidationView { k: number; seed: number; stratified: boolean; finalModel: string; baselineName: string; rows: CrossValidationRow[] }
+
+const CV_METRICS = [['accuracy', 'accuracy', 'higher'], ['balanced accuracy', 'balancedAccuracy', 'higher'], ['precision (macro)', 'precision', 'higher'],
+  ['recall (macro)', 'recall', 'higher'], ['F1 (macro)', 'f1', 'higher'], ['ROC AUC', 'rocAuc', 'higher'], ['log loss', 'logLoss', 'lower'],
+  ['RMSE', 'rmse', 'lower'], ['MAE', 'mae', 'lower'], ['R²', 'r2', 'higher']] as const;
+
+/** A fold metric with a finite mean and std and finite per-fold values, else null. */
+function foldMetric(x: unknown): FoldMetric | null {
+  const m = x as Partial<FoldMetric> | undefined;
+  return m && finite(m.mean) && finite(m.std) && Array.isArray(m.values) && m.values.every(finite) ? { mean: m.mean, std: m.std, values: m.values } : null;
+}
+
+/**
+ * A k-fold run's per-metric mean ± std over the folds, of the model and of the baseline (scikit-learn's
+ * `cross_validate`); undefined for a run without k-fold. Metrics with a non-finite summary are left out.
+ */
+export function crossValidationView(report: RunReport): CrossValidationView | undefined {
+  const cv = report.crossValidation;
+  if (!cv || typeof cv !== 'object' || !finite(cv.k) || typeof cv.model !== 'object' || cv.model === null) return undefined;
+  const rows: CrossValidationRow[] = [];
+  for (const [label, key, better] of CV_METRICS) {
+    const model = foldMetric(cv.model[key]);
+    if (model) rows.push({ label, model, baseline: foldMetric(cv.baseline?.metrics?.[key]), better });
+  }
+  return {
+    k: cv.k, seed: finite(cv.seed) ? cv.seed : 0, stratified: cv.stratified === true, finalModel: String(cv.finalModel ?? ''),
+    baselineName: String(cv.baseline?.name ?? 'baseline'), rows,
+  };
 }
 
 export interface EpochPoint { epoch: number; series: 'loss' | 'validation loss'; value: number }

@@ -14,7 +14,7 @@ import { isHostToReportMessage, type HostToReportMessage, type ReportState, type
 import { formatNumber } from '../common/format';
 import { beeswarmChart, CHART_COLORS, importanceChart, partialDependenceChart, trainingCurvesChart, waterfallChart } from './charts';
 import {
-  baselineName, beeswarmPoints, importanceSeries, metricRows, pdCurves, pdOutput, shapSection, trainingCurves, waterfall,
+  baselineName, beeswarmPoints, crossValidationView, importanceSeries, metricRows, pdCurves, pdOutput, shapSection, trainingCurves, waterfall,
 } from './data';
 import { renderMarkdown } from './markdown';
 import { REPORT_CSS } from './styles';
@@ -46,6 +46,12 @@ root.innerHTML = `
     <table class="xai-metrics"><thead><tr><th scope="col">metric</th><th scope="col" class="num xai-model-head">model</th>
       <th scope="col" class="num xai-baseline-head">baseline</th><th scope="col" class="num">model − baseline</th></tr></thead><tbody></tbody></table>
     <p class="xai-caption xai-metrics-note"></p>
+  </section>
+  <section class="xai-s-cv" aria-labelledby="xai-h-cv" hidden>
+    <h2 id="xai-h-cv">k-fold cross-validation</h2>
+    <table class="xai-cv"><thead><tr><th scope="col">metric</th><th scope="col" class="num xai-cv-model-head">model</th>
+      <th scope="col" class="num xai-cv-baseline-head">baseline</th><th scope="col">model, per fold</th></tr></thead><tbody></tbody></table>
+    <p class="xai-caption xai-cv-note"></p>
   </section>
   <section class="xai-s-curves" aria-labelledby="xai-h-curves" hidden>
     <h2 id="xai-h-curves">Training curves</h2>
@@ -141,6 +147,8 @@ function show(section: string, visible: boolean): void {
 
 function drawMetrics(report: RunReport): void {
   const rows = metricRows(report);
+  // A k-fold run's metrics come from its out-of-fold predictions: every row predicted by the model that did not see it.
+  $('#xai-h-metrics').textContent = report.crossValidation ? 'Out-of-fold metrics (every row, predicted by the fold model that did not see it)' : 'Validation metrics';
   $('.xai-model-head').textContent = `model (${report.model.type})`;
   $('.xai-baseline-head').textContent = `baseline (${baselineName(report)})`;
   $('table.xai-metrics tbody').replaceChildren(...rows.map((r) => {
@@ -165,6 +173,36 @@ function drawMetrics(report: RunReport): void {
     ? 'Higher accuracy, precision, recall, F1 and ROC AUC are better; lower log loss is better.'
     : `Lower RMSE and MAE are better; R² closer to 1 is better. Errors are in ${report.target}'s units.`;
   show('.xai-s-metrics', true);
+}
+
+/** A k-fold run's scores over the folds (mean ± population std, and each fold's), model beside baseline. */
+function drawCrossValidation(report: RunReport): void {
+  const cv = crossValidationView(report);
+  show('.xai-s-cv', !!cv && cv.rows.length > 0);
+  if (!cv) return;
+  $('#xai-h-cv').textContent = `${cv.k}-fold cross-validation${cv.stratified ? ' (stratified)' : ''}`;
+  $('.xai-cv-model-head').textContent = `model (${report.model.type}), mean ± std`;
+  $('.xai-cv-baseline-head').textContent = `baseline (${cv.baselineName}), mean ± std`;
+  const cell = (m: { mean: number; std: number } | null): HTMLTableCellElement => {
+    const td = document.createElement('td');
+    td.className = 'num';
+    td.textContent = m ? `${formatNumber(m.mean)} ± ${formatNumber(m.std)}` : '—';
+    if (m) { td.dataset.mean = String(m.mean); td.dataset.std = String(m.std); }
+    return td;
+  };
+  $('table.xai-cv tbody').replaceChildren(...cv.rows.map((r) => {
+    const tr = document.createElement('tr');
+    tr.dataset.metric = r.label;
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = r.label;
+    const folds = document.createElement('td');
+    folds.className = 'xai-folds';
+    folds.textContent = r.model.values.map(formatNumber).join(', ');
+    tr.append(th, cell(r.model), cell(r.baseline), folds);
+    return tr;
+  }));
+  $('.xai-cv-note').textContent = `Each of the ${cv.k} models was trained on the other folds and scored on its own (seed ${cv.seed}); std is over the folds (population). ${cv.finalModel.charAt(0).toUpperCase()}${cv.finalModel.slice(1)}`;
 }
 
 function drawCurves(report: RunReport): void {
@@ -250,10 +288,11 @@ function render(refill: boolean): void {
   $('.xai-empty').hidden = true;
   $('.xai-title').textContent = `${r.spec?.name ?? 'Run'}: run report`;
   $('.xai-run').textContent = `Run ${r.runId} · ${r.createdAt ?? ''} · ${r.model?.type ?? ''} · backend ${r.backend ?? ''} · seed ${r.seed ?? ''}${m.pinned ? ' · this run folder' : ' · latest run'}`;
-  $('.xai-data').textContent = `Data ${r.data?.path ?? ''}: ${r.data?.rows ?? '?'} rows (${r.data?.trainRows ?? '?'} training, ${r.data?.validationRows ?? '?'} validation) · ` +
+  const split = r.crossValidation ? `${r.crossValidation.k}-fold cross-validation` : `${r.data?.trainRows ?? '?'} training, ${r.data?.validationRows ?? '?'} validation`;
+  $('.xai-data').textContent = `Data ${r.data?.path ?? ''}: ${r.data?.rows ?? '?'} rows (${split}) · ` +
     `target ${r.target} · ${r.features.length} features`;
   const steps: [string, () => void][] = [
-    ['training curves', () => drawCurves(r)], ['importance', () => drawImportance(r, refill)],
+    ['cross-validation', () => drawCrossValidation(r)], ['training curves', () => drawCurves(r)], ['importance', () => drawImportance(r, refill)],
     ['SHAP', () => drawShap(r, refill)], ['partial dependence', () => drawPd(r, refill)],
     // report.html shows these itself.
     ...(embedded ? [] : [['metrics', () => drawMetrics(r)], ['explanation', () => drawExplanation(m.explanationMarkdown)]] as [string, () => void][]),
@@ -274,7 +313,7 @@ function onMessage(message: HostToReportMessage): void {
   if (message.type === 'empty') {
     state = { ...state, message: undefined, specUri: message.specUri ?? state.specUri };
     save();
-    for (const s of ['.xai-s-metrics', '.xai-s-curves', '.xai-s-importance', '.xai-s-shap', '.xai-s-pd', '.xai-s-explanation']) show(s, false);
+    for (const s of ['.xai-s-metrics', '.xai-s-cv', '.xai-s-curves', '.xai-s-importance', '.xai-s-shap', '.xai-s-pd', '.xai-s-explanation']) show(s, false);
     const empty = $('.xai-empty');
     empty.hidden = false;
     empty.textContent = message.message;

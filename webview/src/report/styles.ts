@@ -10,9 +10,10 @@ body { margin: 0; padding: 0; color: var(--vscode-foreground); background: var(-
 .xai-controls vscode-single-select { min-width: 220px; }
 .xai-chart { overflow-x: auto; }
 .xai-chart svg { max-width: 100%; height: auto; }
-table.xai-metrics { border-collapse: collapse; min-width: 420px; }
-table.xai-metrics th, table.xai-metrics td { padding: 4px 12px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); text-align: left; }
-table.xai-metrics td.num, table.xai-metrics th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.xai-metrics, table.xai-cv { border-collapse: collapse; min-width: 420px; }
+table.xai-metrics th, table.xai-metrics td, table.xai-cv th, table.xai-cv td { padding: 4px 12px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); text-align: left; }
+table.xai-metrics td.num, table.xai-metrics th.num, table.xai-cv td.num, table.xai-cv th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.xai-cv td.xai-folds { color: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }
 td.xai-better { color: var(--vscode-charts-green, var(--vscode-foreground)); }
 td.xai-worse { color: var(--vscode-errorForeground); }
 .xai-legend { display: flex; gap: 16px; margin: 2px 0; color: var(--vscode-descriptionForeground); }
