@@ -198,6 +198,22 @@ describe('data-aware checks over stdio', () => {
       "'tree_shap' reads a decision tree's nodes and works only with model type decision_tree, not mlp; use shap, or decision_paths (a surrogate tree for other models).")]);
   });
 
+  it('checks an explainer\'s output against the target\'s classes, with the nearest as fixes; a regression has no class to name', async () => {
+    const cls = variants([['task: regression', 'task: classification'], ['target: price', 'target: symbol'],
+      ['  - permutation_importance:', '  - shap:\n      output: MSTF\n  - partial_dependence:\n      output: IBM\n  - permutation_importance:']]);
+    const uri = ws.specUri('outputClass', cls);
+    const ds = withCode(await openAndDiagnose(client, uri, cls), 'unknown-class', 'output-not-a-class');
+    const r = tokenRange(cls, 'output: MSTF', 'MSTF');
+    expect(ds).toEqual([err(r, 'unknown-class', "No class 'MSTF' in symbol (stocks.csv); did you mean 'MSFT'? Classes: AAPL, AMZN, GOOG, IBM, MSFT.",
+      { fixes: [change(r, 'MSFT')] })]);
+    expect((await actionsFor(uri, ds[0]!)).map((a) => a.title)).toEqual(["Change to 'MSFT'"]);
+
+    const reg = variant('  - permutation_importance:', '  - sobol:\n      output: MSFT\n  - permutation_importance:');
+    const regDs = withCode(await openAndDiagnose(client, ws.specUri('outputRegression', reg), reg), 'unknown-class', 'output-not-a-class');
+    expect(regDs).toEqual([err(tokenRange(reg, 'output: MSFT', 'MSFT'), 'output-not-a-class',
+      'output names the class whose probability is explained; a regression has one output. Remove it, or use task: classification.')]);
+  });
+
   it('flags a model that cannot serve the task, and a sanity check of an explainer the model cannot run', async () => {
     const text = variants([['type: mlp\n  hidden_layers:\n    - units: 10\n      activation: relu\n  output_activation: linear\n', 'type: logistic_regression\n'],
       ['  - permutation_importance:', '  - sanity_check:\n      explainer: integrated_gradients\n  - permutation_importance:']]);

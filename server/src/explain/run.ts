@@ -50,6 +50,19 @@ function ranking(r: AttributionResult): RankedFeature[] { return meanAbsAttribut
 const methodOf = (step: ExplanationMethodStep): string => Object.keys(step)[0]!;
 
 /**
+ * The output an attribution explains: the class named by the step's `output`; without one, a binary classifier's
+ * second class (the positive one: scikit-learn's `predict_proba[:, 1]`), else the first output.
+ * @throws Error for `output` on a regression model, or a class the model does not have (naming its classes).
+ */
+export function explainedOutput(model: FittedModel, output: string | undefined): number {
+  if (output === undefined) return model.task === 'classification' && model.outputs.length === 2 ? 1 : 0;
+  if (model.task !== 'classification') throw new Error(`output '${output}' names a class, but the model is a regression`);
+  const k = model.outputs.indexOf(output);
+  if (k < 0) throw new Error(`the model has no class '${output}'; its classes: ${model.outputs.join(', ')}`);
+  return k;
+}
+
+/**
  * Runs every method of `steps` in order.
  * @returns one section per method (permutation importance excluded), each with its evaluations and wall time.
  * @throws Error naming the method when it does not fit the model family or its options are invalid, or
@@ -82,7 +95,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
     const o = step.shap;
     const x = part(o.split);
     const rows = x.slice(0, o.samples ?? 10);
-    const k = 0;
+    const k = explainedOutput(model, o.output);
     let r: AttributionResult;
     let algorithm: 'tree_shap' | 'linear_shap' | 'kernel_shap';
     if (isTree(model)) { r = treeShap(model, rows, { output: k, features }); algorithm = 'tree_shap'; }
@@ -104,7 +117,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
     if (!isDifferentiable(model)) throw new Error(`the ${model.family} model has no gradients; use shap instead`);
     const rows = part(o.split).slice(0, o.samples ?? 10);
     const r = await integratedGradients(model, rows, {
-      baseline: o.baseline ?? 'zero', data: inputs.train.x, steps: o.steps, quadrature: o.quadrature, output: 0, features,
+      baseline: o.baseline ?? 'zero', data: inputs.train.x, steps: o.steps, quadrature: o.quadrature, output: explainedOutput(model, o.output), features,
     });
     return {
       method: 'integrated_gradients', output: r.outputName, baseline: String(r.details.baseline), quadrature: String(r.details.quadrature),
@@ -114,7 +127,9 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
   }
   if ('sobol' in step) {
     const o = step.sobol;
-    const r = await sobolIndices(model, { inputs: { kind: 'empirical', data: inputs.train.x }, samples: o.samples ?? 1024, bootstrap: o.bootstrap ?? 100, seed, output: 0, features });
+    const r = await sobolIndices(model, {
+      inputs: { kind: 'empirical', data: inputs.train.x }, samples: o.samples ?? 1024, bootstrap: o.bootstrap ?? 100, seed, output: explainedOutput(model, o.output), features,
+    });
     return {
       method: 'sobol', output: model.outputs[r.output] ?? 'y', samples: r.samples, indices: r.indices,
       maxAbsCorrelation: r.maxAbsCorrelation, correlatedPair: r.correlatedPair, correlated: r.correlated, evaluations: r.evaluations, wallMs: 0,
@@ -123,7 +138,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
   if ('partial_dependence' in step) {
     const o = step.partial_dependence;
     const x = part(o.split);
-    const k = 0;
+    const k = explainedOutput(model, o.output);
     const named = o.features?.length ? o.features : undefined;
     let r = await partialDependence(model, x, { features: named, featureNames: features, gridSize: o.grid ?? 20, ice: o.ice ?? false, output: k });
     let evaluations = r.evaluations;

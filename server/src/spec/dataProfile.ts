@@ -31,7 +31,12 @@ export interface ColumnProfile {
   nonNumericExamples?: string[];
   /** For text and date columns: the most frequent values, most frequent first (at most 5). */
   top?: { value: string; count: number }[];
+  /** Every distinct value, sorted, when there are at most `MAX_LISTED_VALUES` (a classification target's classes). */
+  values?: string[];
 }
+
+/** A column with at most this many distinct values lists them in its profile. */
+export const MAX_LISTED_VALUES = 100;
 
 export interface DataProfile {
   path: string;
@@ -134,6 +139,7 @@ function profileColumn(name: string, values: string[]): ColumnProfile {
   const counts = new Map<string, number>();
   for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
   if (!present.length) return { name, kind: 'empty', missing, distinct: 0 };
+  const listed = counts.size <= MAX_LISTED_VALUES ? { values: [...counts.keys()].sort() } : {};
   const numbers = present.map(Number).filter(Number.isFinite);
   // Mostly numbers: a numeric column with a few bad cells (the run reports each with its line), not a text one.
   if (numbers.length >= NUMERIC_SHARE * present.length) {
@@ -142,13 +148,13 @@ function profileColumn(name: string, values: string[]): ColumnProfile {
     const bad = present.filter((v) => !Number.isFinite(Number(v)));
     return {
       name, kind: 'numeric', missing, distinct: counts.size, min, max, mean: sum / numbers.length, integer: numbers.every(Number.isInteger),
-      ...(bad.length ? { nonNumeric: bad.length, nonNumericExamples: [...new Set(bad)].slice(0, 3) } : {}),
+      ...(bad.length ? { nonNumeric: bad.length, nonNumericExamples: [...new Set(bad)].slice(0, 3) } : {}), ...listed,
     };
   }
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([value, count]) => ({ value, count }));
   // A date column: every distinct value parses as a date (checked on the distinct values only).
   const kind: ColumnKind = [...counts.keys()].every((v) => parseDate(v) !== undefined) ? 'date' : 'text';
-  return { name, kind, missing, distinct: counts.size, top };
+  return { name, kind, missing, distinct: counts.size, top, ...listed };
 }
 
 /** A column's profile by name. */

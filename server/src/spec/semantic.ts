@@ -9,7 +9,7 @@
  *
  * Codes: `unknown-column`, `target-in-features`, `task-target-mismatch`, `split-no-data`, `split-rounds-to-zero`,
  * `lags-exceed-rows`, `learning-rate-high`, `epochs-high`, `batch-exceeds-training`, `explainer-model-mismatch`,
- * `model-task-mismatch`, `target-transform-task`.
+ * `model-task-mismatch`, `target-transform-task`, `output-not-a-class`, `unknown-class`.
  */
 import { basename } from 'node:path';
 import { columnOf, type DataProfile } from './dataProfile';
@@ -110,8 +110,32 @@ export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefi
     }
   }
 
+  if (task === 'classification' && targetColumn?.values) checkExplainedClasses(raw, target!, targetColumn.values, basename(profile.path), parsed, add);
+
   checkRows(raw, data, steps, profile, add);
   return out;
+}
+
+/** Each explainer's `output` (with its step's index and method), as the spec writes it. */
+function explainedOutputs(raw: Raw): { i: number; method: string; output: unknown }[] {
+  if (!Array.isArray(raw.explanation)) return [];
+  return raw.explanation.flatMap((step, i) => (isMapValue(step)
+    ? Object.entries(step).flatMap(([method, body]) => (isMapValue(body) && 'output' in body ? [{ i, method, output: body.output }] : []))
+    : []));
+}
+
+/** An explainer's `output` must be one of the target's classes (as the CSV writes them). */
+function checkExplainedClasses(raw: Raw, target: string, classes: readonly string[], file: string, parsed: ParsedSpec, add: Add): void {
+  for (const { i, method, output } of explainedOutputs(raw)) {
+    const name = str(output);
+    if (name === undefined || classes.includes(name.trim())) continue;
+    const path: SpecPath = ['explanation', i, method, 'output'];
+    const nearest = nearestNames(name, classes, 3);
+    const range = parsed.rangeOf(path);
+    add(path, 'error', 'unknown-class',
+      `No class '${name}' in ${target} (${file})${nearest.length ? `; did you mean ${nearest.map((n) => `'${n}'`).join(', ')}?` : '.'} Classes: ${listNames(classes)}.`,
+      range ? nearest.map((n) => ({ title: `Change to '${n}'`, edits: [{ range, newText: n }] })) : []);
+  }
 }
 
 type Add = (path: SpecPath, severity: SpecDiagnostic['severity'], code: string, message: string, fixes?: SpecFix[]) => void;
@@ -236,9 +260,15 @@ function checkHyperparameters(raw: Raw, add: Add): void {
 }
 
 function checkExplainers(raw: Raw, add: Add): void {
+  const task = str(raw.task) ?? 'regression';
+  if (task === 'regression') {
+    for (const { i, method } of explainedOutputs(raw)) {
+      add(['explanation', i, method, 'output'], 'error', 'output-not-a-class',
+        'output names the class whose probability is explained; a regression has one output. Remove it, or use task: classification.');
+    }
+  }
   const model = isMapValue(raw.model) ? str(raw.model.type) : undefined;
   if (model === undefined) return;
-  const task = str(raw.task) ?? 'regression';
   const taskProblem = modelFitsTask(model, task);
   if (taskProblem) add(['model', 'type'], 'error', 'model-task-mismatch', taskProblem);
   if (!Array.isArray(raw.explanation)) return;

@@ -145,16 +145,18 @@ export interface PermutationImportanceSpec {
 }
 
 type ExplainSplit = 'validation' | 'train';
+/** Classification: the class (a label of the target column) whose probability an attribution explains. */
+type ExplainedClass = string;
 /** SHAP values: TreeSHAP, linear SHAP or Kernel SHAP by model family (server/src/explain/shap/). */
-export interface ShapSpec { shap: { samples?: number; background?: number; summarize?: 'kmeans' | 'sample'; coalitions?: number; split?: ExplainSplit } }
+export interface ShapSpec { shap: { samples?: number; background?: number; summarize?: 'kmeans' | 'sample'; coalitions?: number; split?: ExplainSplit; output?: ExplainedClass } }
 /** Integrated gradients (server/src/explain/gradients.ts). */
 export interface IntegratedGradientsSpec {
-  integrated_gradients: { samples?: number; baseline?: 'zero' | 'mean'; steps?: number; quadrature?: 'trapezoid' | 'gauss_legendre'; split?: ExplainSplit };
+  integrated_gradients: { samples?: number; baseline?: 'zero' | 'mean'; steps?: number; quadrature?: 'trapezoid' | 'gauss_legendre'; split?: ExplainSplit; output?: ExplainedClass };
 }
 /** First-order and total Sobol indices (server/src/explain/sobol.ts). */
-export interface SobolSpec { sobol: { samples?: number; bootstrap?: number } }
+export interface SobolSpec { sobol: { samples?: number; bootstrap?: number; output?: ExplainedClass } }
 /** Partial dependence and ICE (server/src/explain/partialDependence.ts). */
-export interface PartialDependenceSpec { partial_dependence: { features?: string[]; top?: number; grid?: number; ice?: boolean; split?: ExplainSplit } }
+export interface PartialDependenceSpec { partial_dependence: { features?: string[]; top?: number; grid?: number; ice?: boolean; split?: ExplainSplit; output?: ExplainedClass } }
 /** Tree, surrogate and ReLU decision paths (server/src/explain/paths/). */
 export interface DecisionPathsSpec { decision_paths: { samples?: number; surrogate_depth?: number; split?: ExplainSplit } }
 /** Model-parameter randomization sanity check (server/src/explain/sanityCheck.ts). */

@@ -95,6 +95,33 @@ describe('explanations as a spec lists them, and the Markdown report', () => {
     await expect(runExplanations([{ shap: {} }], { model: linear, features, train, validation, seed: 0, signal: controller.signal })).rejects.toThrow(/cancelled/);
   });
 
+  it('a classifier\'s attributions explain the class the step names; a binary one defaults to its positive (second) class', async () => {
+    const lines = readFileSync(resolve(root, 'examples/data/iris.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+    const classes = ['setosa', 'versicolor', 'virginica'];
+    const ix = lines.map((l) => l.slice(0, 4).map(Number));
+    const iy = lines.map((l) => classes.indexOf(l[4]!));
+    const iris = { train: { x: ix }, validation: { x: ix.slice(100) }, features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'], seed: 0 };
+    const tree = fitDecisionTree(ix, iy, classes, { task: 'classification', maxDepth: 3 });
+    const [shap, pd] = await runExplanations([{ shap: { samples: 20, output: 'virginica' } }, { partial_dependence: { features: ['petal_length'], grid: 5, output: 'virginica' } }], { model: tree, ...iris });
+    if (shap?.method !== 'shap' || pd?.method !== 'partial_dependence') throw new Error('shap, then partial dependence');
+    expect([shap.output, pd.output]).toEqual(['virginica', 'virginica']);
+    // TreeSHAP is exact: base value + Σφ is the tree's own P(virginica) of each sample.
+    const p = await tree.predict(ix.slice(100, 120));
+    shap.values.forEach((phi, i) => expect(shap.baseValue + phi.reduce((a, b) => a + b, 0)).toBeCloseTo(p[i]![2]!, 12));
+    // The validation rows 100–119 are virginica but for one: the explained probability is theirs, not setosa's (0).
+    expect(shap.predictions.filter((v) => v > 0.5).length).toBeGreaterThan(15);
+    await expect(runExplanations([{ shap: { output: 'virginca' } }], { model: tree, ...iris })).rejects.toThrow("explanation shap: the model has no class 'virginca'; its classes: setosa, versicolor, virginica");
+
+    // Binary (setosa or not): without `output`, the second class, as scikit-learn's predict_proba[:, 1].
+    const binary = fitDecisionTree(ix, iy.map((c) => (c === 0 ? 1 : 0)), ['other', 'setosa'], { task: 'classification', maxDepth: 2 });
+    const [b] = await runExplanations([{ shap: { samples: 3, split: 'train' } }], { model: binary, ...iris });
+    expect(b?.method === 'shap' && b.output).toBe('setosa');
+    expect(b?.method === 'shap' && b.predictions).toEqual([1, 1, 1]); // iris rows 0–2 are setosa
+    const regression = fitDecisionTree(train.x, y.slice(0, 330), ['progression'], { task: 'regression', maxDepth: 2 });
+    await expect(runExplanations([{ sobol: { samples: 64, output: 'progression' } }], { model: regression, features, train, validation, seed: 0 }))
+      .rejects.toThrow("explanation sobol: output 'progression' names a class, but the model is a regression");
+  });
+
   it('the report names a failed sanity check and a low-fidelity surrogate as caveats', () => {
     const md = explanationMarkdown({
       name: 'r', task: 'regression', sections: [

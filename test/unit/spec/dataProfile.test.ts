@@ -1,4 +1,4 @@
-/** Column statistics of the data profile: kinds, missing tokens, a numeric column with a bad cell, top categories. */
+/** Column statistics of the data profile: kinds, missing tokens, a numeric column with a bad cell, top categories, listed values. */
 import { describe, expect, it } from 'vitest';
 import { describeColumn, profileCsvText } from '../../../server/src/spec/dataProfile';
 
@@ -12,6 +12,8 @@ describe('profileCsvText', () => {
     expect(p.columns[0]).toEqual({
       name: 'x', kind: 'numeric', missing: 1, distinct: 19, min: 0, max: 28.5, mean: (1.5 * (190 - 7)) / 18, integer: false,
       nonNumeric: 1, nonNumericExamples: ['n/a'],
+      // At most 100 distinct values: listed, sorted as text (the classes a classification target would have).
+      values: Array.from({ length: 20 }, (_, i) => (i === 3 ? 'n/a' : String(i * 1.5))).filter((_, i) => i !== 4).sort(),
     });
     expect(describeColumn(p.columns[0]!, p.rows)).toEqual([
       '**x**: numeric column, 20 rows, 1 missing (5.0 %), 19 distinct', 'min 0 · mean 15.25 · max 28.5', '1 cell not a number: `n/a`',
@@ -19,7 +21,7 @@ describe('profileCsvText', () => {
   });
 
   it('reads text and date columns with their most frequent values', () => {
-    expect(p.columns[1]).toEqual({ name: 'label', kind: 'text', missing: 0, distinct: 2, top: [{ value: 'b', count: 13 }, { value: 'a', count: 7 }] });
+    expect(p.columns[1]).toEqual({ name: 'label', kind: 'text', missing: 0, distinct: 2, top: [{ value: 'b', count: 13 }, { value: 'a', count: 7 }], values: ['a', 'b'] });
     expect(p.columns[2]!.kind).toBe('date');
     expect(p.columns[2]!.distinct).toBe(20);
   });
