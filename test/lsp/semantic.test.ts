@@ -198,7 +198,7 @@ describe('data-aware checks over stdio', () => {
       "'tree_shap' reads a decision tree's nodes and works only with model type decision_tree, not mlp; use shap, or decision_paths (a surrogate tree for other models).")]);
   });
 
-  it('checks an explainer\'s output against the target\'s classes, with the nearest as fixes; a regression has no class to name', async () => {
+  it('checks an explainer\'s output against the target\'s classes (nearest as fixes) and completes it with them; a regression has no class to name', async () => {
     const cls = variants([['task: regression', 'task: classification'], ['target: price', 'target: symbol'],
       ['  - permutation_importance:', '  - shap:\n      output: MSTF\n  - partial_dependence:\n      output: IBM\n  - permutation_importance:']]);
     const uri = ws.specUri('outputClass', cls);
@@ -207,6 +207,10 @@ describe('data-aware checks over stdio', () => {
     expect(ds).toEqual([err(r, 'unknown-class', "No class 'MSTF' in symbol (stocks.csv); did you mean 'MSFT'? Classes: AAPL, AMZN, GOOG, IBM, MSFT.",
       { fixes: [change(r, 'MSFT')] })]);
     expect((await actionsFor(uri, ds[0]!)).map((a) => a.title)).toEqual(["Change to 'MSFT'"]);
+    // Completion on an output offers the target's classes.
+    const line = cls.split('\n').findIndex((l) => l.includes('output: IBM'));
+    const items = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character: cls.split('\n')[line]!.length } });
+    expect(((items ?? []) as CompletionItem[]).map((i) => [i.label, i.detail])).toEqual(['AAPL', 'AMZN', 'GOOG', 'IBM', 'MSFT'].map((c) => [c, 'class of symbol']));
 
     const reg = variant('  - permutation_importance:', '  - sobol:\n      output: MSFT\n  - permutation_importance:');
     const regDs = withCode(await openAndDiagnose(client, ws.specUri('outputRegression', reg), reg), 'unknown-class', 'output-not-a-class');

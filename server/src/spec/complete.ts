@@ -27,6 +27,8 @@ export interface SpecCompletion {
 export interface CompletionData {
   /** The CSV's columns, with a detail (type) and documentation (statistics) each. */
   columns?: { name: string; detail?: string; documentation?: string }[];
+  /** The target column's classes (its distinct values, when it has at most 100), for an explainer's `output`. */
+  classes?: { target: string; values: readonly string[] };
   /** Lists a folder for `data.source` (`dir` as typed, relative to the spec's folder; '' for the spec's folder). */
   listDir?: (dir: string) => { name: string; isDirectory: boolean }[];
 }
@@ -70,6 +72,10 @@ export function completionsAt(text: string, position: Position, data: Completion
 function valueCompletions(path: (string | number)[], typed: string, range: Range, data: CompletionData): SpecCompletion[] | undefined {
   const role = valueRole(path);
   if (role === 'source') return fileCompletions(typed, range, data);
+  if (role === 'class') {
+    const c = data.classes;
+    return (c?.values ?? []).map((v) => ({ label: v, kind: 'value' as const, insertText: v, range, detail: `class of ${c!.target}` }));
+  }
   if (role === 'column' || role === 'feature') {
     return (data.columns ?? []).map((c) => ({
       label: c.name, kind: 'column' as const, insertText: c.name, range,

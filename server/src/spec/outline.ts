@@ -100,7 +100,8 @@ export function specFoldingRanges(text: string): { startLine: number; endLine: n
 export function specDefinition(text: string, position: Position, specPath: string): { path: string; range: Range } | undefined {
   const at = scalarAt(text, position);
   const role = at ? valueRole(at.path) : undefined;
-  if (!at || !role) return undefined;
+  // A class is a value in the data, not a column: nothing to go to.
+  if (!at || !role || role === 'class') return undefined;
   const source = role === 'source' ? at.value : sourceOf(text);
   if (!source) return undefined;
   const path = resolveDataPath(specPath, source);

@@ -25,6 +25,17 @@ export function sourceOf(text: string): string | undefined {
   return m?.[1];
 }
 
+/** The `data.target` a spec's text names (read as sourceOf reads the source), or undefined. */
+export function targetOf(text: string): string | undefined {
+  try {
+    const raw = parseDocument(text).toJS({ maxAliasCount: 100 }) as { data?: { target?: unknown } } | null;
+    const target = raw?.data?.target;
+    if (typeof target === 'string' && target) return target;
+  } catch { /* fall through to the line scan */ }
+  const m = /^\s+target:[ \t]+["']?([^"'#\s]+)/m.exec(text);
+  return m?.[1];
+}
+
 /** The profile of the data a spec's text points at, or undefined (no source, unreadable file). */
 export function profileForText(text: string, specPath: string): DataProfile | undefined {
   const source = sourceOf(text);
@@ -51,8 +62,11 @@ function columnItems(profile: DataProfile): NonNullable<CompletionData['columns'
 export function completionData(text: string, specPath: string): CompletionData {
   const profile = profileForText(text, specPath);
   const specDir = dirname(specPath);
+  const target = targetOf(text);
+  const values = profile && target ? columnOf(profile, target)?.values : undefined;
   return {
     columns: profile ? columnItems(profile) : undefined,
+    ...(target && values ? { classes: { target, values } } : {}),
     listDir: (dir) => {
       try {
         return readdirSync(resolve(specDir, dir), { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
@@ -69,7 +83,8 @@ export function completionData(text: string, specPath: string): CompletionData {
  */
 export function columnHover(text: string, position: Position, specPath: string): { markdown: string; range: Range } | undefined {
   const at = scalarAt(text, position);
-  if (!at || !valueRole(at.path) || valueRole(at.path) === 'source') return undefined;
+  const role = at ? valueRole(at.path) : undefined;
+  if (!at || !role || role === 'source' || role === 'class') return undefined;
   const profile = profileForText(text, specPath);
   const column = profile ? columnOf(profile, at.value) : undefined;
   if (!profile || !column) return undefined;
