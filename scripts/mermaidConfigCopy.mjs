@@ -10,36 +10,11 @@
 export const GET_CONFIG = 'return assignWithDepth_default({}, currentConfig);';
 
 /**
- * What `assignWithDepth({}, src)` (depth 2) returns: own enumerable keys copied; null values dropped; arrays copied
- * without duplicates; objects copied two levels deep and shallowly below that. Pure.
- * @param {Record<string, unknown>} src a Mermaid configuration
- * @returns {Record<string, unknown>} a fresh copy
- */
-export function copyConfig(src) {
-  const uniq = (a) => { const out = []; for (const v of a) if (!out.includes(v)) out.push(v); return out; };
-  const put = (dst, key, value) => {
-    if (key === '__proto__') Object.defineProperty(dst, key, { value, writable: true, enumerable: true, configurable: true });
-    else dst[key] = value;
-  };
-  const level = (from, depth) => {
-    const dst = {};
-    for (const key of Object.keys(from)) {
-      const v = from[key];
-      if (typeof v !== 'object') put(dst, key, v);
-      else if (v === null) continue;
-      else if (Array.isArray(v)) put(dst, key, uniq(v));
-      else put(dst, key, depth > 1 ? level(v, depth - 1) : Object.assign({}, v));
-    }
-    return dst;
-  };
-  return level(src, 2);
-}
-
-/**
- * `copyConfig(src)` made lazily: a Proxy that copies a top-level key from `src` the first time it is read, so a caller
- * that reads `getConfig().flowchart` pays for that key alone, not for ~880. The first operation other than a read
- * (a write, a delete, listing the keys, a descriptor) completes the copy in `src`'s key order, and from then on the
- * Proxy forwards to it: a writer gets what `copyConfig` would have given it. Exact only because Mermaid never changes
+ * What `assignWithDepth({}, src)` (depth 2) returns (own enumerable keys copied; null values dropped; arrays copied
+ * without duplicates; objects copied two levels deep and shallowly below that), made lazily: a Proxy that copies a
+ * top-level key from `src` the first time it is read, so a caller that reads `getConfig().flowchart` pays for that
+ * key alone, not for ~880. The first operation other than a read (a write, a delete, listing the keys, a descriptor)
+ * completes the copy in `src`'s key order, and from then on the Proxy forwards to it: a writer gets the whole copy. Exact only because Mermaid never changes
  * a configuration object it has made `currentConfig` (it replaces it); `src` must be such an object. Self-contained
  * (the build injects its text into Mermaid's chunk).
  * @param {Record<string, unknown>} src a Mermaid configuration that is never mutated

@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostToReportMessage } from '../../protocol/protocol';
 import { formatNumber } from '../../webview/src/common/format';
 import { importanceSeries, shapSection } from '../../webview/src/report/data';
-import { launch, ROOT, screenshot, type Browser, type Served } from './harness';
+import { irisKfoldSpec, SKLEARN_KFOLD_IRIS } from '../fixtures/irisKfold';
+import { launch, screenshot, type Browser, type Served } from './harness';
 import {
   buildReportBundle, exampleWithExplainers, IRIS_EXTRA, posted, runSpec, send, serveReport, STOCK_EXTRA, switchTheme, watchPage,
   type PageLog, type RealRun,
@@ -30,31 +31,11 @@ let stock: RealRun;
 let iris: RealRun;
 let irisKfold: RealRun;
 
-/** scikit-learn's cross_validate of the same tree on the same folds (scripts/reference/kfold.py). */
-const SKLEARN_KFOLD = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sklearn/kfold_iris_tree.json'), 'utf8')) as { accuracy: number[]; accuracy_mean: number; accuracy_std: number };
-
-/** The iris tree evaluated by 5-fold cross-validation, as test/unit/data/kfold.test.ts checks it against scikit-learn. */
-function irisKfoldSpec(dir: string): string {
+/** The iris tree by 5-fold cross-validation, as test/unit/data/kfold.test.ts checks it against scikit-learn. */
+function irisKfoldRun(dir: string): string {
   mkdirSync(join(dir, 'iris-kfold'), { recursive: true });
   const path = join(dir, 'iris-kfold', 'iris-kfold.xai.yaml');
-  writeFileSync(path, `version: 1
-name: iris-kfold
-task: classification
-data:
-  source: ../data/iris.csv
-  target: species
-preprocessing:
-  - split:
-      method: kfold
-      k: 5
-      seed: 7
-model:
-  type: decision_tree
-  criterion: gini
-  max_depth: 3
-training:
-  seed: 42
-`);
+  writeFileSync(path, irisKfoldSpec());
   return path;
 }
 
@@ -63,7 +44,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'xai-report-'));
   stock = runSpec(exampleWithExplainers(work, 'stock-price', STOCK_EXTRA));
   iris = runSpec(exampleWithExplainers(work, 'iris', IRIS_EXTRA));
-  irisKfold = runSpec(irisKfoldSpec(work));
+  irisKfold = runSpec(irisKfoldRun(work));
   server = await serveReport(bundle);
   browser = await launch();
 });
@@ -240,9 +221,9 @@ describe('report webview (real Chromium, real runs)', () => {
       return { mean: Number(model!.dataset.mean), std: Number(model!.dataset.std), baseline: Number(baseline!.dataset.mean), folds: folds!.textContent };
     });
     const accuracy = await row('accuracy');
-    expect(accuracy.mean).toBeCloseTo(SKLEARN_KFOLD.accuracy_mean, 12);
-    expect(accuracy.std).toBeCloseTo(SKLEARN_KFOLD.accuracy_std, 12);
-    expect(accuracy.folds).toBe(SKLEARN_KFOLD.accuracy.map(formatNumber).join(', '));
+    expect(accuracy.mean).toBeCloseTo(SKLEARN_KFOLD_IRIS.accuracy_mean, 12);
+    expect(accuracy.std).toBeCloseTo(SKLEARN_KFOLD_IRIS.accuracy_std, 12);
+    expect(accuracy.folds).toBe(SKLEARN_KFOLD_IRIS.accuracy.map(formatNumber).join(', '));
     expect(accuracy.baseline).toBe(cv.baseline.metrics.accuracy!.mean);
     expect(await page.$$eval('table.xai-cv tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.metric)))
       .toEqual(['accuracy', 'balanced accuracy', 'precision (macro)', 'recall (macro)', 'F1 (macro)', 'ROC AUC', 'log loss']);

@@ -14,31 +14,28 @@ import { dataAccessProblem } from './dataAccess';
 import { columnOf, dataProfile, describeColumn, isProfile, type DataProfile } from './dataProfile';
 import { scalarAt } from './locate';
 
-/** `data.source` of a spec's text, read leniently (a syntax error elsewhere does not hide it). */
-export function sourceOf(text: string): string | undefined {
+/** `data.source` and `data.target` of a spec's text, read leniently (a syntax error elsewhere does not hide them). */
+function dataRefsOf(text: string): { source?: string; target?: string } {
+  const out: { source?: string; target?: string } = {};
+  let data: Record<string, unknown> | undefined;
   try {
-    const raw = parseDocument(text).toJS({ maxAliasCount: 100 }) as { data?: { source?: unknown } } | null;
-    const source = raw?.data?.source;
-    if (typeof source === 'string' && source) return source;
-  } catch { /* fall through to the line scan */ }
-  const m = /^\s+source:[ \t]+["']?([^"'#\s]+)/m.exec(text);
-  return m?.[1];
+    data = (parseDocument(text).toJS({ maxAliasCount: 100 }) as { data?: Record<string, unknown> } | null)?.data;
+  } catch { /* the line scan below */ }
+  for (const key of ['source', 'target'] as const) {
+    const value = data?.[key];
+    const found = typeof value === 'string' && value ? value : new RegExp(`^\\s+${key}:[ \\t]+["']?([^"'#\\s]+)`, 'm').exec(text)?.[1];
+    if (found) out[key] = found;
+  }
+  return out;
 }
 
-/** The `data.target` a spec's text names (read as sourceOf reads the source), or undefined. */
-export function targetOf(text: string): string | undefined {
-  try {
-    const raw = parseDocument(text).toJS({ maxAliasCount: 100 }) as { data?: { target?: unknown } } | null;
-    const target = raw?.data?.target;
-    if (typeof target === 'string' && target) return target;
-  } catch { /* fall through to the line scan */ }
-  const m = /^\s+target:[ \t]+["']?([^"'#\s]+)/m.exec(text);
-  return m?.[1];
+/** `data.source` of a spec's text, read leniently (a syntax error elsewhere does not hide it). */
+export function sourceOf(text: string): string | undefined {
+  return dataRefsOf(text).source;
 }
 
 /** The profile of the data a spec's text points at, or undefined (no source, unreadable file). */
-export function profileForText(text: string, specPath: string): DataProfile | undefined {
-  const source = sourceOf(text);
+export function profileForText(text: string, specPath: string, source = sourceOf(text)): DataProfile | undefined {
   if (!source) return undefined;
   const path = resolveDataPath(specPath, source);
   if (dataAccessProblem(path)) return undefined;
@@ -60,9 +57,9 @@ function columnItems(profile: DataProfile): NonNullable<CompletionData['columns'
 
 /** Completion's view of the data and the file system around the spec at `specPath`. */
 export function completionData(text: string, specPath: string): CompletionData {
-  const profile = profileForText(text, specPath);
+  const { source, target } = dataRefsOf(text);
+  const profile = profileForText(text, specPath, source);
   const specDir = dirname(specPath);
-  const target = targetOf(text);
   const values = profile && target ? columnOf(profile, target)?.values : undefined;
   return {
     columns: profile ? columnItems(profile) : undefined,

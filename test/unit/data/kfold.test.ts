@@ -15,33 +15,12 @@ import { prepareData } from '../../../server/src/pipeline/prepare';
 import { runPipeline } from '../../../server/src/pipeline/runPipeline';
 import { readSpec } from '../../../server/src/pipeline/specInput';
 import { selectBackend } from '../../../server/src/worker/backend';
+import { irisKfoldSpec, SKLEARN_KFOLD_IRIS } from '../../fixtures/irisKfold';
 
 const root = join(__dirname, '../../..');
-const ref = JSON.parse(readFileSync(join(root, 'test/fixtures/sklearn/kfold_iris_tree.json'), 'utf8')) as {
-  k: number; seed: number; classes: string[]; fold_of_row: number[]; accuracy: number[]; accuracy_mean: number; accuracy_std: number;
-  balanced_accuracy: number[]; f1_macro: number[];
-};
+const ref = SKLEARN_KFOLD_IRIS;
 const irisClasses = readFileSync(join(root, 'examples/data/iris.csv'), 'utf8').trim().split('\n').slice(1)
   .map((l) => ref.classes.indexOf(l.trim().split(',').at(-1)!));
-
-const spec = (steps: string) => `version: 1
-name: iris-kfold
-task: classification
-data:
-  source: ../data/iris.csv
-  target: species
-preprocessing:
-  - split:
-      method: kfold
-      k: 5
-      seed: 7
-${steps}model:
-  type: decision_tree
-  criterion: gini
-  max_depth: 3
-training:
-  seed: 42
-`;
 
 describe('k-fold evaluation', () => {
   let dir: string;
@@ -79,7 +58,7 @@ describe('k-fold evaluation', () => {
 
   it("each fold's standardization is fitted on its training rows only", () => {
     const path = join(dir, 'specs', 'std.xai.yaml');
-    writeFileSync(path, spec('  - standardize:\n      columns: features\n'));
+    writeFileSync(path, irisKfoldSpec('  - standardize:\n      columns: features\n'));
     const d = prepareData(readSpec(path).spec, path);
     expect(d.crossValidation!.folds).toHaveLength(5);
     const mean = (rows: number[][], j: number) => rows.reduce((a, r) => a + r[j]!, 0) / rows.length;
@@ -100,7 +79,7 @@ describe('k-fold evaluation', () => {
 
   it('a tree on iris: per-fold accuracies equal scikit-learn cross_validate on the same folds; report.json and the final model on all rows', async () => {
     const path = join(dir, 'specs', 'iris.xai.yaml');
-    writeFileSync(path, spec(''));
+    writeFileSync(path, irisKfoldSpec());
     const { runDir, report } = await runPipeline(path, { backend: 'cpu', runsRoot: join(dir, 'runs') });
     const cv = (report as typeof report & { crossValidation: CrossValidationReport }).crossValidation;
     expect(cv.model.accuracy!.values.map((v) => +v.toFixed(12))).toEqual(ref.accuracy.map((v) => +v.toFixed(12)));
