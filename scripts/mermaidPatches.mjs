@@ -1,15 +1,17 @@
 // An esbuild plugin for the webview bundles: a few text patches to Mermaid (and the dagre it lays out with) that make
 // a flowchart render cheaper (issue 7: a 60-node flowchart re-renders in under 100 ms) without changing what it
-// draws, but for one thing: edges without a label get no empty label group. Each patch names the exact text it
-// replaces; when an upgrade changes that text, the build warns and the published code stays.
+// draws, but for one thing: edges without a label get no empty label group. Each patch names the exact texts it
+// replaces; when an upgrade changes one of them, the build warns and the published code stays.
 // test/webview/flowchart-mermaid-patches.test.ts draws the same graphs with and without the patches and compares
 // the SVGs.
 import { readFile } from 'node:fs/promises';
 import { GET_CONFIG, lazyConfigCopy } from './mermaidConfigCopy.mjs';
 
 /**
- * `find` is replaced by `replace` in the one file under `module` that holds it; `append` goes at that file's end.
- * @typedef {{ name: string, module: 'mermaid' | 'dagre-d3-es', find: string, replace: string, append?: string }} MermaidPatch
+ * Each edit's `find` is replaced by its `replace` in the one file under `module` that holds them all (all or none:
+ * a patch is one change); `append` goes at that file's end.
+ * @typedef {{ find: string, replace: string }} Edit
+ * @typedef {{ name: string, module: 'mermaid' | 'dagre-d3-es', edits: Edit[], append?: string }} MermaidPatch
  */
 
 /** @type {MermaidPatch[]} */
@@ -18,8 +20,7 @@ export const PATCHES = [
     // ~735 calls per 60-node render, each copying ~880 keys (scripts/mermaidConfigCopy.mjs).
     name: 'getConfig copies lazily',
     module: 'mermaid',
-    find: GET_CONFIG,
-    replace: 'return __xai_copyConfig(currentConfig);',
+    edits: [{ find: GET_CONFIG, replace: 'return __xai_copyConfig(currentConfig);' }],
     // A function declaration: hoisted, so callable while the chunk is still evaluating.
     append: lazyConfigCopy.toString().replace(/^function lazyConfigCopy\(/, 'function __xai_copyConfig('),
   },
@@ -28,8 +29,10 @@ export const PATCHES = [
     // look's dash arrays use it.
     name: 'edge length only for the neo look',
     module: 'mermaid',
-    find: 'const len = typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;',
-    replace: 'const len = edge.look === "neo" && !animatedEdge && typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;',
+    edits: [{
+      find: 'const len = typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;',
+      replace: 'const len = edge.look === "neo" && !animatedEdge && typeof pathNode.getTotalLength === "function" ? pathNode.getTotalLength() : 0;',
+    }],
   },
   {
     // The dagre layout gives every edge a label group (a foreignObject, a div, a span) and measures it, a forced
@@ -38,8 +41,10 @@ export const PATCHES = [
     // measured. The only change to the SVG: the empty `g.edgeLabel` groups are gone.
     name: 'no empty edge labels',
     module: 'mermaid',
-    find: '      await insertEdgeLabel(edgeLabels, edge);\n    });\n    await Promise.all(edgePromises);',
-    replace: '      if (edge.label || edge.startLabelLeft || edge.startLabelRight || edge.endLabelLeft || edge.endLabelRight) await insertEdgeLabel(edgeLabels, edge);\n    });\n    await Promise.all(edgePromises);',
+    edits: [{
+      find: '      await insertEdgeLabel(edgeLabels, edge);\n    });\n    await Promise.all(edgePromises);',
+      replace: '      if (edge.label || edge.startLabelLeft || edge.startLabelRight || edge.endLabelLeft || edge.endLabelRight) await insertEdgeLabel(edgeLabels, edge);\n    });\n    await Promise.all(edgePromises);',
+    }],
   },
   {
     // Mermaid sanitises the SVG it drew as text: DOMPurify parses it, cleans it and serialises it again, and the
@@ -48,11 +53,13 @@ export const PATCHES = [
     // sanitiser with the same options: only the serialise-and-parse round trip is skipped.
     name: 'sanitized nodes for the page',
     module: 'mermaid',
-    find: '      code = DOMPurify.sanitize(code, {\n        ADD_TAGS: DOMPURIFY_TAGS,\n        ADD_ATTR: DOMPURIFY_ATTR,\n        HTML_INTEGRATION_POINTS: { foreignobject: true }\n      });',
-    replace: '      const __xaiOptions = { ADD_TAGS: DOMPURIFY_TAGS, ADD_ATTR: DOMPURIFY_ATTR, HTML_INTEGRATION_POINTS: { foreignobject: true } };\n'
-      + '      const __xaiNodes = globalThis.__xaiSanitizedSvg;\n'
-      + '      if (__xaiNodes instanceof Map) { __xaiNodes.set(id39, DOMPurify.sanitize(code, { ...__xaiOptions, RETURN_DOM: true })); code = ""; }\n'
-      + '      else code = DOMPurify.sanitize(code, __xaiOptions);',
+    edits: [{
+      find: '      code = DOMPurify.sanitize(code, {\n        ADD_TAGS: DOMPURIFY_TAGS,\n        ADD_ATTR: DOMPURIFY_ATTR,\n        HTML_INTEGRATION_POINTS: { foreignobject: true }\n      });',
+      replace: '      const __xaiOptions = { ADD_TAGS: DOMPURIFY_TAGS, ADD_ATTR: DOMPURIFY_ATTR, HTML_INTEGRATION_POINTS: { foreignobject: true } };\n'
+        + '      const __xaiNodes = globalThis.__xaiSanitizedSvg;\n'
+        + '      if (__xaiNodes instanceof Map) { __xaiNodes.set(id39, DOMPurify.sanitize(code, { ...__xaiOptions, RETURN_DOM: true })); code = ""; }\n'
+        + '      else code = DOMPurify.sanitize(code, __xaiOptions);',
+    }],
   },
   {
     // Dagre's crossing minimisation sweeps until four sweeps in a row find no fewer crossings than the best so far.
@@ -60,8 +67,10 @@ export const PATCHES = [
     // assigned again after the loop, overwriting what later sweeps write: stopping there gives the same order.
     name: 'order stops at zero crossings',
     module: 'dagre-d3-es',
-    find: '      best = _.cloneDeep(layering);\n      bestCC = cc;\n    }\n',
-    replace: '      best = _.cloneDeep(layering);\n      bestCC = cc;\n    }\n    if (bestCC === 0) break;\n',
+    edits: [{
+      find: '      best = _.cloneDeep(layering);\n      bestCC = cc;\n    }\n',
+      replace: '      best = _.cloneDeep(layering);\n      bestCC = cc;\n    }\n    if (bestCC === 0) break;\n',
+    }],
   },
   {
     // The layer graphs for downward sweeps are built up front, but the first sweep is upward: when it finds no
@@ -69,32 +78,34 @@ export const PATCHES = [
     // change only the nodes' order, which building does not read).
     name: 'down layer graphs built when first swept',
     module: 'dagre-d3-es',
-    find: "    downLayerGraphs = buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges'),\n",
-    replace: '    downLayerGraphs,\n',
-  },
-  {
-    name: 'down layer graphs built when first swept (the sweep)',
-    module: 'dagre-d3-es',
-    find: '    sweepLayerGraphs(i % 2 ? downLayerGraphs : upLayerGraphs, i % 4 >= 2);',
-    replace: "    sweepLayerGraphs(i % 2 ? (downLayerGraphs ??= buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges')) : upLayerGraphs, i % 4 >= 2);",
+    edits: [
+      { find: "    downLayerGraphs = buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges'),\n", replace: '    downLayerGraphs,\n' },
+      {
+        find: '    sweepLayerGraphs(i % 2 ? downLayerGraphs : upLayerGraphs, i % 4 >= 2);',
+        replace: "    sweepLayerGraphs(i % 2 ? (downLayerGraphs ??= buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges')) : upLayerGraphs, i % 4 >= 2);",
+      },
+    ],
   },
 ];
 
 /**
- * Applies every patch whose text occurs in `text` (one chunk of mermaid/dist).
- * @param {string} text an ESM chunk
+ * Applies every patch whose edits all find their text in `text` (one file of the patched module).
+ * @param {string} text a module's file
  * @param {MermaidPatch[]} patches
  * @returns {{ text: string, applied: string[] }} the patched text and the names of the patches applied
- * @throws Error when a patch's text occurs more than once (it would be ambiguous)
+ * @throws Error when an edit's text occurs more than once (it would be ambiguous)
  */
 export function applyPatches(text, patches = PATCHES) {
   const applied = [];
   let out = text;
   for (const p of patches) {
-    const at = out.indexOf(p.find);
-    if (at < 0) continue;
-    if (out.indexOf(p.find, at + 1) >= 0) throw new Error(`mermaid patch '${p.name}': its text occurs more than once`);
-    out = out.slice(0, at) + p.replace + out.slice(at + p.find.length) + (p.append ? `\n${p.append}\n` : '');
+    const at = p.edits.map((e) => out.indexOf(e.find));
+    if (at.some((i) => i < 0)) continue;
+    p.edits.forEach((e, k) => {
+      if (out.indexOf(e.find, at[k] + 1) >= 0) throw new Error(`mermaid patch '${p.name}': its text occurs more than once`);
+    });
+    for (const e of p.edits) out = out.replace(e.find, () => e.replace);
+    if (p.append) out += `\n${p.append}\n`;
     applied.push(p.name);
   }
   return { text: out, applied };

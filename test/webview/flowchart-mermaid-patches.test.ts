@@ -15,10 +15,10 @@ import type { FlowGraph, HostToWebviewMessage, RunReport } from '../../protocol/
 import { buildFlowGraph } from '../../server/src/report/flowGraph';
 import { parseSpec } from '../../server/src/spec/parse';
 // @ts-expect-error -- a build script in plain JavaScript, without types
-import { mermaidPatches, PATCHES } from '../../scripts/mermaidPatches.mjs';
+import { applyPatches, mermaidPatches, PATCHES } from '../../scripts/mermaidPatches.mjs';
 import { launch, ROOT, serve, type Browser, type Served } from './harness';
 
-type Patch = { name: string; module: string; find: string };
+type Patch = { name: string; module: string; edits: { find: string }[] };
 const SPEC_TEXT = readFileSync(join(ROOT, 'examples/stock-price/stock-price.xai.yaml'), 'utf8');
 const REPORT = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/stock-price/report.json'), 'utf8')) as RunReport;
 const GRAPH = buildFlowGraph(parseSpec(SPEC_TEXT), REPORT);
@@ -107,9 +107,20 @@ describe("the build's patches to Mermaid", () => {
       'dagre-d3-es': under('node_modules/dagre-d3-es/src'),
     };
     for (const p of PATCHES as Patch[]) {
-      const count = files[p.module]!.reduce((n, f) => n + readFileSync(f, 'utf8').split(p.find).length - 1, 0);
-      expect(count, p.name).toBe(1);
+      for (const e of p.edits) {
+        const count = files[p.module]!.reduce((n, f) => n + readFileSync(f, 'utf8').split(e.find).length - 1, 0);
+        expect(count, p.name).toBe(1);
+      }
     }
+  });
+
+  it('apply all of a patch\'s edits or none of them, and refuse an ambiguous text', () => {
+    const apply = applyPatches as (text: string, patches: unknown[]) => { text: string; applied: string[] };
+    const patch = { name: 'two edits', module: 'mermaid', edits: [{ find: 'let a = 1;', replace: 'let a = 2;' }, { find: 'use(a);', replace: 'use(a, b);' }] };
+    expect(apply('let a = 1;\nuse(a);\n', [patch])).toEqual({ text: 'let a = 2;\nuse(a, b);\n', applied: ['two edits'] });
+    // One text missing (an upgrade changed it): the file stays as published.
+    expect(apply('let a = 1;\nuse(a, c);\n', [patch])).toEqual({ text: 'let a = 1;\nuse(a, c);\n', applied: [] });
+    expect(() => apply('let a = 1;\nuse(a);\nuse(a);\n', [patch])).toThrow("mermaid patch 'two edits': its text occurs more than once");
   });
 
   it.each(['light', 'dark'] as const)('leave the drawn SVG unchanged (%s theme, the stock example and a structural edit)', async (theme) => {
