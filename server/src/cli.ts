@@ -48,7 +48,8 @@ function progressPrinter(): { onProgress(p: WorkerProgress): void; done(): void 
         return;
       }
       if (pending) { out(); pending = false; }
-      if (p.stage !== lastStage || p.stage === 'write') out(`[${p.stage}] ${p.message}`);
+      // A new stage, each write, and each k-fold fold (one line per fold model).
+      if (p.stage !== lastStage || p.stage === 'write' || /^Fold \d/.test(p.message)) out(`[${p.stage}] ${p.message}`);
       lastStage = p.stage;
     },
     done() { if (pending) out(); },

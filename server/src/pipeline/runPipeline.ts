@@ -101,7 +101,11 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
   let loadMs = 0;
   const data = prepareData(spec, specPath, (ms) => { loadMs = ms; });
   const preprocessMs = Date.now() - t0 - loadMs;
-  progress({ stage: 'preprocess', message: `${data.train.x.length} training and ${data.validation.x.length} validation rows`, fraction: 0.05 });
+  const cvFolds = data.crossValidation?.k;
+  progress({
+    stage: 'preprocess', fraction: 0.05,
+    message: cvFolds ? `${data.all.x.length} rows in ${cvFolds} folds` : `${data.train.x.length} training and ${data.validation.x.length} validation rows`,
+  });
   // k-fold: one model per fold first (each on its fold's own fitted steps), then the final model on every row.
   const cv = data.crossValidation
     ? await crossValidate(spec, data, (f, k) => progress({ stage: 'train', message: `Fold ${f + 1}/${k}`, fraction: 0.05 + 0.4 * (f / k) }))
