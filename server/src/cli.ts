@@ -9,9 +9,8 @@
 import { resolve, join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import Table from 'cli-table3';
-import type { RunReport, RunResult } from '../../protocol/protocol';
+import type { CrossValidationReport, RunReport, RunResult } from '../../protocol/protocol';
 import { version } from '../../package.json';
-import type { CrossValidationReport } from './pipeline/crossValidate';
 import { formatDiagnostic } from './pipeline/specInput';
 import { loadSpecFile } from './spec/check';
 import { checkFiles, formatCheckLine } from './spec/checkFiles';
@@ -34,7 +33,7 @@ function printDiagnostics(specPath: string): boolean {
 
 function progressPrinter(): { onProgress(p: WorkerProgress): void; done(): void } {
   const tty = process.stdout.isTTY === true;
-  let lastStage = '';
+  let lastLine = '';
   let pending = false;
   return {
     onProgress(p) {
@@ -48,9 +47,10 @@ function progressPrinter(): { onProgress(p: WorkerProgress): void; done(): void 
         return;
       }
       if (pending) { out(); pending = false; }
-      // A new stage, each write, and each k-fold fold (one line per fold model).
-      if (p.stage !== lastStage || p.stage === 'write' || /^Fold \d/.test(p.message)) out(`[${p.stage}] ${p.message}`);
-      lastStage = p.stage;
+      // Each new message once (a stage, a k-fold fold, an explainer, a write); epochs have their own line above.
+      const line = `[${p.stage}] ${p.message}`;
+      if (line !== lastLine) out(line);
+      lastLine = line;
     },
     done() { if (pending) out(); },
   };

@@ -1,17 +1,14 @@
 /**
  * The build's lazy copy of Mermaid's configuration (scripts/mermaidConfigCopy.mjs, issue 7) against Mermaid's own
- * `assignWithDepth`, on Mermaid's real configuration (the `base` theme the webview uses) and on edge cases; and the
- * build (scripts/mermaidPatches.mjs) still finds `getConfig` in the installed Mermaid.
+ * `assignWithDepth`, on Mermaid's real configuration (the `base` theme the webview uses) and on edge cases. That the
+ * build finds and applies it is tested with the other patches (flowchart-mermaid-patches.test.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a build script in plain JavaScript, without types
 import { GET_CONFIG, lazyConfigCopy } from '../../scripts/mermaidConfigCopy.mjs';
-// @ts-expect-error -- a build script in plain JavaScript, without types
-import { applyPatches, mermaidPatches } from '../../scripts/mermaidPatches.mjs';
 import { ROOT } from './harness';
 
 type Config = Record<string, unknown>;
@@ -33,13 +30,6 @@ function shape(v: unknown): unknown {
 }
 
 describe("Mermaid's configuration copy", () => {
-  it('finds getConfig in the installed Mermaid', () => {
-    expect(chunkFile).toBeDefined();
-    const { text, applied } = (applyPatches as (t: string) => { text: string; applied: string[] })(readFileSync(join(CHUNKS, chunkFile!), 'utf8'));
-    expect(applied).toContain('getConfig copies lazily');
-    expect(text).toContain('return __xai_copyConfig(currentConfig);');
-  });
-
   it("equals Mermaid's own copy of its full configuration with the webview's theme", async () => {
     const m = await mermaidConfigModule();
     const site = m.setSiteConfig({
@@ -107,15 +97,5 @@ describe("Mermaid's configuration copy", () => {
     expect(((ours.o as Config).r as Config).u).toBe(((theirs.o as Config).r as Config).u);
     expect(Object.getPrototypeOf(ours.j)).toBe(Object.prototype);
     expect(Object.keys(ours.j as Config)).toEqual(['__proto__', 'k']);
-  });
-
-  it('is applied when the flowchart webview is bundled', async () => {
-    const out = await esbuild.build({
-      bundle: true, platform: 'browser', format: 'iife', target: 'es2022', write: false, logLevel: 'silent',
-      entryPoints: [join(ROOT, 'webview/src/flowchart/main.ts')], plugins: [(mermaidPatches as () => esbuild.Plugin)()],
-    });
-    const text = out.outputFiles[0]!.text;
-    expect(text).toContain('return __xai_copyConfig(currentConfig);');
-    expect(text).not.toContain(GET_CONFIG as string);
   });
 });

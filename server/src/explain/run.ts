@@ -57,7 +57,8 @@ const methodOf = (step: ExplanationMethodStep): string => Object.keys(step)[0]!;
 export function explainedOutput(model: FittedModel, output: string | undefined): number {
   if (output === undefined) return model.task === 'classification' && model.outputs.length === 2 ? 1 : 0;
   if (model.task !== 'classification') throw new Error(`output '${output}' names a class, but the model is a regression`);
-  const k = model.outputs.indexOf(output);
+  // Labels are trimmed when encoded (models/labels.ts), and the editor's check trims too.
+  const k = model.outputs.indexOf(output.trim());
   if (k < 0) throw new Error(`the model has no class '${output}'; its classes: ${model.outputs.join(', ')}`);
   return k;
 }

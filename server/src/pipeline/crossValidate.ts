@@ -6,8 +6,6 @@
  * it) also give the run's `metrics`, as `cross_val_predict` would.
  */
 import type { ClassificationMetrics, CrossValidationReport, FoldMetric, RegressionMetrics, RunReport } from '../../../protocol/protocol';
-
-export type { CrossValidationReport, FoldMetric };
 import { inverseTarget, transformFeatures, transformTarget } from '../data/standardize';
 import { classificationMetrics, majorityBaseline, regressionMetrics } from '../models/metrics';
 import { trainModel } from '../models/train';

@@ -87,7 +87,7 @@ export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefi
     const candidates = ref.allowGenerated ? [...known, ...generated] : known;
     const nearest = nearestNames(ref.name, candidates, 3);
     const range = parsed.rangeOf(ref.path);
-    const fixes: SpecFix[] = range ? nearest.map((n) => ({ title: `Change to '${n}'`, edits: [{ range, newText: n }] })) : [];
+    const fixes = changeTo(range, nearest);
     add(ref.path, 'error', 'unknown-column',
       `No column '${ref.name}' (${ref.role}) in ${file}` +
       (nearest.length ? `; did you mean ${nearest.map((n) => `'${n}'`).join(', ')}?` : '.') +
@@ -116,6 +116,11 @@ export function semanticChecks(parsed: ParsedSpec, profile: DataProfile | undefi
   return out;
 }
 
+/** One quick fix per name: replace the text at `range` (none without a range). */
+function changeTo(range: ReturnType<ParsedSpec['rangeOf']>, names: readonly string[]): SpecFix[] {
+  return range ? names.map((n) => ({ title: `Change to '${n}'`, edits: [{ range, newText: n }] })) : [];
+}
+
 /** Each explainer's `output` (with its step's index and method), as the spec writes it. */
 function explainedOutputs(raw: Raw): { i: number; method: string; output: unknown }[] {
   if (!Array.isArray(raw.explanation)) return [];
@@ -134,7 +139,7 @@ function checkExplainedClasses(raw: Raw, target: string, classes: readonly strin
     const range = parsed.rangeOf(path);
     add(path, 'error', 'unknown-class',
       `No class '${name}' in ${target} (${file})${nearest.length ? `; did you mean ${nearest.map((n) => `'${n}'`).join(', ')}?` : '.'} Classes: ${listNames(classes)}.`,
-      range ? nearest.map((n) => ({ title: `Change to '${n}'`, edits: [{ range, newText: n }] })) : []);
+      changeTo(range, nearest));
   }
 }
 

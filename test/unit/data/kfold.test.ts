@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kFold } from '../../../server/src/data/frame/splits';
-import type { CrossValidationReport } from '../../../server/src/pipeline/crossValidate';
+import type { CrossValidationReport } from '../../../protocol/protocol';
 import { prepareData } from '../../../server/src/pipeline/prepare';
 import { runPipeline } from '../../../server/src/pipeline/runPipeline';
 import { readSpec } from '../../../server/src/pipeline/specInput';

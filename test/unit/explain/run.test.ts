@@ -110,6 +110,9 @@ describe('explanations as a spec lists them, and the Markdown report', () => {
     shap.values.forEach((phi, i) => expect(shap.baseValue + phi.reduce((a, b) => a + b, 0)).toBeCloseTo(p[i]![2]!, 12));
     // The validation rows 100–119 are virginica but for one: the explained probability is theirs, not setosa's (0).
     expect(shap.predictions.filter((v) => v > 0.5).length).toBeGreaterThan(15);
+    // A quoted label with spaces names the class as the encoder and the editor trim it.
+    const [spaced] = await runExplanations([{ shap: { samples: 1, output: ' virginica ' } }], { model: tree, ...iris });
+    expect(spaced?.method === 'shap' && spaced.output).toBe('virginica');
     await expect(runExplanations([{ shap: { output: 'virginca' } }], { model: tree, ...iris })).rejects.toThrow("explanation shap: the model has no class 'virginca'; its classes: setosa, versicolor, virginica");
 
     // Binary (setosa or not): without `output`, the second class, as scikit-learn's predict_proba[:, 1].

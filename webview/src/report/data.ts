@@ -15,21 +15,25 @@ export interface MetricRow {
   better: 'lower' | 'higher';
 }
 
+/** The metrics a report table shows, in order: label, key in the report, which direction is better. */
+const CLASSIFICATION_METRICS = [['accuracy', 'accuracy', 'higher'], ['balanced accuracy', 'balancedAccuracy', 'higher'],
+  ['precision (macro)', 'precision', 'higher'], ['recall (macro)', 'recall', 'higher'], ['F1 (macro)', 'f1', 'higher'],
+  ['ROC AUC', 'rocAuc', 'higher'], ['log loss', 'logLoss', 'lower']] as const;
+const REGRESSION_METRICS = [['RMSE', 'rmse', 'lower'], ['MAE', 'mae', 'lower'], ['R²', 'r2', 'higher']] as const;
+
 /** The validation metrics of the model and the baseline, classification metrics first for a classifier. */
 export function metricRows(report: RunReport): MetricRow[] {
   const m = report.metrics;
   const c = m.classification;
   const rows: MetricRow[] = [];
   if (c) {
-    const keys = [['accuracy', 'accuracy', 'higher'], ['balanced accuracy', 'balancedAccuracy', 'higher'], ['precision (macro)', 'precision', 'higher'],
-      ['recall (macro)', 'recall', 'higher'], ['F1 (macro)', 'f1', 'higher'], ['ROC AUC', 'rocAuc', 'higher'], ['log loss', 'logLoss', 'lower']] as const;
-    for (const [label, key, better] of keys) {
+    for (const [label, key, better] of CLASSIFICATION_METRICS) {
       const a = c.model[key]; const b = c.baseline[key];
       rows.push({ label, model: finite(a) ? a : null, baseline: finite(b) ? b : null, better });
     }
     return rows;
   }
-  for (const [label, key, better] of [['RMSE', 'rmse', 'lower'], ['MAE', 'mae', 'lower'], ['R²', 'r2', 'higher']] as const) {
+  for (const [label, key, better] of REGRESSION_METRICS) {
     const a = m.model[key]; const b = m.baseline[key];
     rows.push({ label, model: finite(a) ? a : null, baseline: finite(b) ? b : null, better });
   }
@@ -41,18 +45,9 @@ export function baselineName(report: RunReport): string {
   return report.metrics.classification?.baseline.name ?? report.metrics.baseline.name ?? 'baseline';
 }
 
-export interface CrossValidationRow {
-  label: string;
-  model: FoldMetric;
-  baseline: FoldMetric | null;
-  better: 'lower' | 'higher';
-}
+export interface CrossValidationRow { label: string; model: FoldMetric; baseline: FoldMetric | null }
 
 export interface CrossValidationView { k: number; seed: number; stratified: boolean; finalModel: string; baselineName: string; rows: CrossValidationRow[] }
-
-const CV_METRICS = [['accuracy', 'accuracy', 'higher'], ['balanced accuracy', 'balancedAccuracy', 'higher'], ['precision (macro)', 'precision', 'higher'],
-  ['recall (macro)', 'recall', 'higher'], ['F1 (macro)', 'f1', 'higher'], ['ROC AUC', 'rocAuc', 'higher'], ['log loss', 'logLoss', 'lower'],
-  ['RMSE', 'rmse', 'lower'], ['MAE', 'mae', 'lower'], ['R²', 'r2', 'higher']] as const;
 
 /** A fold metric with a finite mean and std and finite per-fold values, else null. */
 function foldMetric(x: unknown): FoldMetric | null {
@@ -68,9 +63,9 @@ export function crossValidationView(report: RunReport): CrossValidationView | un
   const cv = report.crossValidation;
   if (!cv || typeof cv !== 'object' || !finite(cv.k) || typeof cv.model !== 'object' || cv.model === null) return undefined;
   const rows: CrossValidationRow[] = [];
-  for (const [label, key, better] of CV_METRICS) {
+  for (const [label, key] of [...CLASSIFICATION_METRICS, ...REGRESSION_METRICS]) {
     const model = foldMetric(cv.model[key]);
-    if (model) rows.push({ label, model, baseline: foldMetric(cv.baseline?.metrics?.[key]), better });
+    if (model) rows.push({ label, model, baseline: foldMetric(cv.baseline?.metrics?.[key]) });
   }
   return {
     k: cv.k, seed: finite(cv.seed) ? cv.seed : 0, stratified: cv.stratified === true, finalModel: String(cv.finalModel ?? ''),
