@@ -70,7 +70,7 @@ export function syntheticGraph(total, { extraFeature = false, epochs = 300 } = {
 }
 
 /** A report with permutation importance and Sobol indices for every feature (so both overlay methods exist). */
-function syntheticReport(features) {
+export function syntheticReport(features) {
   const m = { rmse: 1.23, mae: 1, r2: 0.5 };
   return {
     reportVersion: 1, runId: 'bench', backend: 'cpu', features, target: 'price', task: 'regression',

@@ -6,6 +6,7 @@
 // the SVGs.
 import { readFile } from 'node:fs/promises';
 import { GET_CONFIG, lazyConfigCopy } from './mermaidConfigCopy.mjs';
+import { memoSanitize } from './mermaidSanitizeMemo.mjs';
 
 /**
  * Each edit's `find` is replaced by its `replace` in the one file under `module` that holds them all (all or none:
@@ -85,6 +86,20 @@ export const PATCHES = [
         replace: "    sweepLayerGraphs(i % 2 ? (downLayerGraphs ??= buildLayerGraphs(g, _.range(1, maxRank + 1), 'inEdges')) : upLayerGraphs, i % 4 >= 2);",
       },
     ],
+  },
+  {
+    // Every label is sanitised twice per render (when the parser stores it and when it is drawn), each time by two
+    // DOMPurify passes that re-read their configuration and build a document: ~240 passes at 60 nodes, though most
+    // labels are the same from one render to the next. The result depends only on the text and on the three
+    // settings sanitizeText reads, so it is kept by those (scripts/mermaidSanitizeMemo.mjs).
+    name: 'label sanitising remembered',
+    module: 'mermaid',
+    edits: [{
+      find: 'var sanitizeText = /* @__PURE__ */ __name((text, config2) => {\n  if (!text) {',
+      replace: 'var sanitizeText = /* @__PURE__ */ __name((text, config2) => __xai_memoSanitize(text, config2, getEffectiveHtmlLabels, __xai_sanitizeTextOnce), "sanitizeText");\n'
+        + 'var __xai_sanitizeTextOnce = /* @__PURE__ */ __name((text, config2) => {\n  if (!text) {',
+    }],
+    append: memoSanitize.toString().replaceAll('memoSanitize', '__xai_memoSanitize'),
   },
 ];
 

@@ -51,7 +51,14 @@ describe('mermaidSource', () => {
     expect(lines[0]).toBe('flowchart TD');
     for (const n of GRAPH.nodes) expect(src).toContain(n.kind === 'model' ? `subgraph ${n.id}[` : `  ${n.id}`);
     expect(src).toContain('  subgraph g_features["10 features"]');
-    expect(lines.filter((l) => / (-->|-\.->)(\|"[^"]*"\|)? /.test(l))).toHaveLength(GRAPH.edges.length);
+    // The last step's edge to each of the 10 features is drawn once, into their box.
+    const edgeLines = lines.filter((l) => / (-->|-\.->)(\|"[^"]*"\|)? /.test(l));
+    const fanOut = GRAPH.edges.filter((e) => e.to.startsWith('n_feat_'));
+    expect(new Set(fanOut.map((e) => e.from)).size).toBe(1);
+    expect(fanOut).toHaveLength(10);
+    expect(edgeLines).toHaveLength(GRAPH.edges.length - 10 + 1);
+    expect(edgeLines).toContain(`  ${fanOut[0]!.from} --> g_features`);
+    for (const e of fanOut) expect(src).not.toContain(` --> ${e.to}\n`);
     expect(src).toContain('  n_explain0_permutation_importance -.->|"0 diagnostics"| n_spec');
     expect(src).toContain('  n_source[("stocks#46;csv<br>560 rows")]'); // the CSV's own rows, as loaded
     expect(src).toMatch(/ {4}n_feat_price_lag1\("price#95;lag1"\)/);
@@ -83,17 +90,26 @@ describe('mermaidSource', () => {
     for (const h of hostile) expect(labels.some((l) => l[0] === h)).toBe(true);
   });
 
-  it('with the overlay, shades features and weights their edges into the model', () => {
+  it('with the overlay, writes each feature\'s importance into its label and leaves the shading to the page', () => {
     const overlay = importanceOverlay(GRAPH, REPORT, 'light')!;
     const src = mermaidSource(GRAPH, { overlay });
-    const edgeLines = src.split('\n').filter((l) => / (-->|-\.->)/.test(l));
-    const styles = [...src.matchAll(/^ {2}style (\w+) fill:(#[0-9a-f]{6}),color:(#[0-9a-f]{6})$/gm)];
-    expect(styles).toHaveLength(10);
-    const linkStyles = [...src.matchAll(/^ {2}linkStyle (\d+) stroke:(#[0-9a-f]{6}),stroke-width:([\d.]+)px$/gm)];
-    expect(linkStyles).toHaveLength(10);
-    for (const [, index] of linkStyles) expect(edgeLines[Number(index)]).toMatch(/^ {2}n_feat_price_lag\d+ --> n_layer_in$/);
+    // Fills and edge weights are applied to the drawn SVG (draw.ts decorate): no style lines for Mermaid to parse.
+    expect(src).not.toMatch(/^ {2}(style|linkStyle) /m);
     const top = [...REPORT.importance!.features].sort((a, b) => b.mean - a.mean)[0]!;
     expect(src).toContain(`n_feat_${top.feature}("${escapeMermaidLabel(top.feature)}<br>${escapeMermaidLabel(`${Number(top.mean.toPrecision(3))} ± ${Number(top.std.toPrecision(3))}`)}")`);
+  });
+
+  it('keeps one edge per feature when the features do not all come from one node', () => {
+    const graph: FlowGraph = {
+      specName: 's',
+      nodes: [{ id: 'n_a', kind: 'step', label: 'a' }, { id: 'n_b', kind: 'step', label: 'b' },
+        { id: 'n_feat_x', kind: 'feature', label: 'x', feature: 'x' }, { id: 'n_feat_y', kind: 'feature', label: 'y', feature: 'y' }],
+      edges: [{ from: 'n_a', to: 'n_feat_x' }, { from: 'n_b', to: 'n_feat_y' }],
+    };
+    const src = mermaidSource(graph);
+    expect(src).toContain('  n_a --> n_feat_x\n');
+    expect(src).toContain('  n_b --> n_feat_y\n');
+    expect(src).not.toContain('g_features\n');
   });
 });
 

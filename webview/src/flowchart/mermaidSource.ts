@@ -9,7 +9,7 @@ import type { ImportanceOverlay } from './overlay';
 export interface MermaidSourceOptions {
   /** Layout direction: top-down (default, suits a side panel) or left-right. */
   direction?: 'TD' | 'LR';
-  /** Importance shading of feature nodes and of their edges into the model; null draws the plain graph. */
+  /** The importance overlay, whose values go into the feature labels (its colours are applied after drawing). */
   overlay?: ImportanceOverlay | null;
   /** Extra label lines per node id (the path overlay's values against thresholds), after the overlay's value. */
   extraLines?: ReadonlyMap<string, readonly string[]>;
@@ -75,7 +75,7 @@ function labelOf(node: FlowNode): string {
  * Node ids are the graph's (checked against [A-Za-z0-9_] and Mermaid's keywords; a node with any other id is dropped
  * with its edges, since it could not be addressed safely). Feature nodes are boxed in a subgraph `g_features`; the node of kind `model`
  * becomes a subgraph boxing the `layer` nodes. Edges into the spec node are dotted (the feedback loop). With an
- * overlay, feature nodes get `style … fill:…` and their edges into the model `linkStyle … stroke-width:…`.
+ * overlay, feature labels carry their importance value; the shading itself is applied to the drawn SVG (draw.ts).
  */
 export function mermaidSource(graph: FlowGraph, options: MermaidSourceOptions = {}): string {
   const overlay = options.overlay ?? null;
@@ -115,7 +115,12 @@ export function mermaidSource(graph: FlowGraph, options: MermaidSourceOptions = 
   }
 
   const specIds = new Set(nodes.filter((n) => n.kind === 'spec').map((n) => n.id));
-  edges.forEach((e) => {
+  // One edge into the features' box stands for the fan-out from the step that makes them all.
+  const fanIn = featureFanIn(features, edges);
+  const featureIds = new Set(features.map((f) => f.id));
+  const drawn = fanIn ? edges.filter((e) => !(e.from === fanIn && featureIds.has(e.to))) : edges;
+  if (fanIn) lines.push(`  ${fanIn} --> ${FEATURES_GROUP_ID}`);
+  drawn.forEach((e) => {
     const arrow = specIds.has(e.to) ? '-.->' : '-->';
     lines.push(`  ${e.from} ${arrow}${e.label ? `|"${escapeMermaidLabel(e.label)}"|` : ''} ${e.to}`);
   });
@@ -134,19 +139,26 @@ export function mermaidSource(graph: FlowGraph, options: MermaidSourceOptions = 
     lines.push(`  class ${group.nodes.map((n) => n.id).join(',')} xai-k-pathstep`);
   }
 
-  // Classes by kind (applied to the node's <g>), then the overlay's inline styles, which win over classes.
+  // Classes by kind (applied to the node's <g>). The overlay's fills and edge weights are not written here: the page
+  // applies them to the drawn SVG (draw.ts `decorate`), as it must anyway when the method changes without a new
+  // layout; as `style`/`linkStyle` lines they had doubled the text Mermaid parses.
   const byKind = new Map<FlowNodeKind, string[]>();
   for (const n of nodes) if (n.kind !== 'model') byKind.set(n.kind, [...(byKind.get(n.kind) ?? []), n.id]);
   for (const [kind, list] of byKind) lines.push(`  class ${list.join(',')} ${kindClass(kind)}`);
-  if (overlay) {
-    for (const n of features) {
-      const s = overlay.byNode.get(n.id);
-      if (s) lines.push(`  style ${n.id} fill:${s.fill},color:${s.textColor}`);
-    }
-    edges.forEach((e, i) => {
-      const s = overlay.byNode.get(e.from);
-      if (s && !overlay.byNode.has(e.to)) lines.push(`  linkStyle ${i} stroke:${s.edgeColor},stroke-width:${s.edgeWidth.toFixed(1)}px`);
-    });
-  }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The one node every feature comes from (the last preprocessing step or the source), when each feature has exactly
+ * that one unlabelled incoming edge; else null. Its fan-out is drawn as a single edge into the features' box:
+ * clearer, and with a box of 46 features about 90 fewer dummy nodes for the layout.
+ */
+function featureFanIn(features: FlowNode[], edges: FlowGraph['edges']): string | null {
+  if (features.length < 2) return null;
+  const ids = new Set(features.map((f) => f.id));
+  const into = edges.filter((e) => ids.has(e.to));
+  const from = new Set(into.map((e) => e.from));
+  if (from.size !== 1 || into.length !== features.length || into.some((e) => e.label)) return null;
+  const [only] = from;
+  return ids.has(only!) ? null : only!;
 }
