@@ -229,6 +229,25 @@ describe('flowchart webview in Chromium', () => {
     await page.close();
   });
 
+  it('warms Mermaid up off-screen while it waits for the first graph, and leaves nothing of it behind', async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.origin}/panel.html`);
+    await page.waitForFunction(() => document.body.dataset.xaiWarmedUp === 'true');
+    // Nothing drawn, nothing left in the page: the diagram still waits, and Mermaid's scratch element is gone.
+    expect(await page.$eval('.xai-diagram', (el) => el.textContent)).toBe('Waiting for the pipeline…');
+    expect(await page.evaluate(() => document.body.dataset.xaiDrawn)).toBeUndefined();
+    expect(await page.$$eval('body > *', (els) => els.map((e) => e.id || e.localName).filter((id) => /warm|^d/.test(id)))).toEqual([]);
+    expect(await page.$$('svg g.node')).toHaveLength(0);
+    // The first graph then draws as usual.
+    await page.evaluate((m) => window.postMessage(m, '*'), { type: 'graph', graph: GRAPH, report: REPORT, specUri: 'file:///spec.xai.yaml' } as HostToWebviewMessage);
+    await page.waitForSelector('.xai-diagram svg g.node[data-xai-kind="feature"]');
+    expect(await page.$$eval('svg', (els) => els.filter((e) => e.closest('.xai-diagram') === null && e.querySelector('g.node')).length)).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('restores from its saved state (panel restore) before the host says anything', async () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];

@@ -117,6 +117,20 @@ function configure(theme: ThemeKind): void {
   configured = key;
 }
 
+/**
+ * Renders `graph` off-screen and discards the drawing (nothing on screen or in the draw state changes): see
+ * warmUp.ts. Errors are swallowed; a real draw reports its own.
+ */
+export async function warmUp(graph: FlowGraph, theme: ThemeKind): Promise<void> {
+  configure(theme);
+  const id = 'xai-flowchart-warm-up';
+  try {
+    await mermaid.render(id, mermaidSource(graph));
+  } catch { /* a real draw reports its own errors */ } finally {
+    sanitizedSvg.delete(id);
+  }
+}
+
 /** Forgets what is on screen (the next draw renders fully). */
 export function invalidate(): void {
   rendered = null;

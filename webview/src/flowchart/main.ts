@@ -19,7 +19,8 @@ import {
 import { escapeHtml } from '../common/escape';
 import { formatNumber } from '../common/format';
 import { cssColor, isDark, themeKind } from '../common/theme';
-import { draw, setCurrentGraph, type Scene } from './draw';
+import { draw, setCurrentGraph, warmUp, type Scene } from './draw';
+import { warmUpGraph } from './warmUp';
 import { pngBase64, standaloneSvg } from './exportImage';
 import { availableMethods, importanceOverlay, METHOD_LABELS, type ImportanceOverlay } from './overlay';
 import { pathOverlay } from './pathOverlay';
@@ -113,6 +114,13 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => requ
 
 requestDraw();
 vscode.postMessage({ type: 'ready' });
+// While the host computes the first graph: draws queue behind this one.
+if (!state.graph) {
+  drawing = drawing.then(async () => {
+    await warmUp(warmUpGraph(), themeKind());
+    document.body.dataset.xaiWarmedUp = 'true';
+  });
+}
 
 // --- state ---------------------------------------------------------------------------------------------------
 function readInitialState(): State {
