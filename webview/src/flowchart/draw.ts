@@ -9,7 +9,7 @@ import mermaid from 'mermaid';
 import type { FlowGraph, FlowNode, Range } from '../../../protocol/protocol';
 import { escapeHtml } from '../common/escape';
 import { mermaidTheme, type ThemeKind } from '../common/theme';
-import { mermaidSource, nodeLines, type ExtraGroup } from './mermaidSource';
+import { kindClass, mermaidSource, nodeLines, type ExtraGroup } from './mermaidSource';
 import type { ImportanceOverlay } from './overlay';
 import type { PathOverlay } from './pathOverlay';
 
@@ -282,6 +282,7 @@ function wireNodes(graph: FlowGraph, svg: SVGSVGElement, hooks: DrawHooks): void
     const node = byId.get(id)!;
     el.setAttribute('data-xai-node', id);
     el.setAttribute('data-xai-kind', node.kind);
+    if (el.classList.contains('node')) el.classList.add(kindClass(node.kind));
     if (node.feature !== undefined) el.setAttribute('data-xai-feature', node.feature);
     if (node.treeNode !== undefined) el.setAttribute('data-xai-tree-node', String(node.treeNode));
     // The full, untruncated text as a tooltip (textContent: never markup).

@@ -38,7 +38,7 @@ export function nodeLines(node: FlowNode, overlay: ImportanceOverlay | null | un
   return lines;
 }
 
-/** The CSS class Mermaid puts on a node of each kind (`g.node.xai-k-feature`), for styles and tests. */
+/** The CSS class of a drawn node of each kind (`g.node.xai-k-feature`), for styles and tests; set by draw.ts. */
 export function kindClass(kind: FlowNodeKind): string {
   return `xai-k-${kind}`;
 }
@@ -139,12 +139,9 @@ export function mermaidSource(graph: FlowGraph, options: MermaidSourceOptions = 
     lines.push(`  class ${group.nodes.map((n) => n.id).join(',')} xai-k-pathstep`);
   }
 
-  // Classes by kind (applied to the node's <g>). The overlay's fills and edge weights are not written here: the page
-  // applies them to the drawn SVG (draw.ts `decorate`), as it must anyway when the method changes without a new
-  // layout; as `style`/`linkStyle` lines they had doubled the text Mermaid parses.
-  const byKind = new Map<FlowNodeKind, string[]>();
-  for (const n of nodes) if (n.kind !== 'model') byKind.set(n.kind, [...(byKind.get(n.kind) ?? []), n.id]);
-  for (const [kind, list] of byKind) lines.push(`  class ${list.join(',')} ${kindClass(kind)}`);
+  // No `class` or `style` lines: the page puts each node's kind class (`kindClass`) and the overlay's fills and edge
+  // weights on the drawn SVG (draw.ts), as it must anyway when an overlay changes without a new layout; as lines
+  // they were most of the text Mermaid parses.
   return lines.join('\n') + '\n';
 }
 
