@@ -56,9 +56,15 @@ describe('mermaidSource', () => {
     const fanOut = GRAPH.edges.filter((e) => e.to.startsWith('n_feat_'));
     expect(new Set(fanOut.map((e) => e.from)).size).toBe(1);
     expect(fanOut).toHaveLength(10);
-    expect(edgeLines).toHaveLength(GRAPH.edges.length - 10 + 1);
     expect(edgeLines).toContain(`  ${fanOut[0]!.from} --> g_features`);
     for (const e of fanOut) expect(src).not.toContain(` --> ${e.to}\n`);
+    // Every other edge, in the graph's order; a run of unlabelled edges into one node is one `a & b --> c` line.
+    const written = edgeLines.flatMap((l) => {
+      const m = /^ {2}(.+?) (-->|-\.->)(\|"[^"]*"\|)? (\w+)$/.exec(l)!;
+      return m[1]!.split(' & ').map((from) => `${from}>${m[4]}`);
+    });
+    expect(written).toEqual([`${fanOut[0]!.from}>g_features`, ...GRAPH.edges.filter((e) => !fanOut.includes(e)).map((e) => `${e.from}>${e.to}`)]);
+    expect(edgeLines).toContain(`  ${fanOut.map((e) => e.to).join(' & ')} --> n_layer_in`);
     expect(src).toContain('  n_explain0_permutation_importance -.->|"0 diagnostics"| n_spec');
     expect(src).toContain('  n_source[("stocks#46;csv<br>560 rows")]'); // the CSV's own rows, as loaded
     expect(src).toMatch(/ {4}n_feat_price_lag1\("price#95;lag1"\)/);

@@ -120,11 +120,18 @@ export function mermaidSource(graph: FlowGraph, options: MermaidSourceOptions = 
   const featureIds = new Set(features.map((f) => f.id));
   const drawn = fanIn ? edges.filter((e) => !(e.from === fanIn && featureIds.has(e.to))) : edges;
   if (fanIn) lines.push(`  ${fanIn} --> ${FEATURES_GROUP_ID}`);
-  drawn.forEach((e) => {
+  // A run of unlabelled edges into one node is one statement (`a & b & c --> d`): the same edges in the same order,
+  // in a third of the tokens for Mermaid's parser (the features' edges into the model are most of them).
+  for (let i = 0; i < drawn.length;) {
+    const e = drawn[i]!;
     const arrow = specIds.has(e.to) ? '-.->' : '-->';
-    lines.push(`  ${e.from} ${arrow}${e.label ? `|"${escapeMermaidLabel(e.label)}"|` : ''} ${e.to}`);
-  });
-  // The extra group comes after the graph's own edges, so that linkStyle indices above stay the graph's.
+    let j = i + 1;
+    if (!e.label) while (j < drawn.length && drawn[j]!.to === e.to && !drawn[j]!.label) j++;
+    const from = drawn.slice(i, j).map((x) => x.from).join(' & ');
+    lines.push(`  ${from} ${arrow}${e.label ? `|"${escapeMermaidLabel(e.label)}"|` : ''} ${e.to}`);
+    i = j;
+  }
+  // The extra group comes after the graph's own edges.
   const group = options.extraGroup;
   if (group && SAFE_ID.test(group.id) && ids.has(group.from) && group.nodes.length && group.nodes.every((n) => SAFE_ID.test(n.id) && !ids.has(n.id))) {
     lines.push(`  subgraph ${group.id}["${escapeMermaidLabel(group.title)}"]`);
