@@ -10,6 +10,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import {
   DecisionPathRequest, isSampleSelector, type DecisionPathParams, type DecisionPathResult,
 } from '../../../protocol/protocol';
+import { unscaleFeatures } from '../data/frame/unscale';
 import { inverseTarget, transformFeatures, type FittedPreprocessing } from '../data/standardize';
 import { DenseNetwork, readDenseNetwork } from '../explain/paths/denseNetwork';
 import { RunSamples, type ExplainableModel, type SplitName } from '../explain/paths/samplePaths';
@@ -52,7 +53,9 @@ export async function loadRunSamples(specPath: string): Promise<RunSamples> {
   for (const l of data.validation.lines) part.set(l, 'validation');
   for (const l of data.test?.lines ?? []) part.set(l, 'test');
   return new RunSamples(report.runId, {
-    features: data.all.features, target: data.all.target, raw: data.all.x, x: transformFeatures(fitted, data.all.x), y: data.all.y,
+    features: data.all.features, target: data.all.target,
+    // In the data's units: a columnar pipeline's features are already scaled (undo it); the row path's are not yet.
+    raw: data.dataPipeline ? unscaleFeatures(data.dataPipeline, data.all.x) : data.all.x, x: transformFeatures(fitted, data.all.x), y: data.all.y,
     lines: data.all.lines, splits: data.all.lines.map((l) => part.get(l) ?? 'train'), ...(data.classes ? { classes: data.classes } : {}),
   }, model, (v) => inverseTarget(fitted, [v])[0]!);
 }

@@ -86,6 +86,18 @@ describe('decision path of one sample from the saved run', () => {
     ours.forEach((row, i) => row.forEach((v, k) => { worst = Math.max(worst, Math.abs(v - theirs[i]![k]!)); }));
     expect(worst).toBeLessThan(1e-5);
     const s = await samples.explain(0);
+    // The first CSV row (Adelie, Torgersen, 39.1, 18.7, 181, 3750, MALE), standardized for the model, shows in the
+    // data's units; the one-hot indicators as 0 and 1.
+    expect(s.line).toBe(2);
+    const raw = Object.fromEntries(s.features.map((f) => [f.name, f.raw]));
+    expect(raw).toMatchObject({ 'Beak Length (mm)': 39.1, 'Beak Depth (mm)': 18.7, 'Flipper Length (mm)': 181, 'Body Mass (g)': 3750 });
+    expect(Object.entries(raw).filter(([n]) => n.startsWith('Island=')).map(([n, v]) => `${n}:${v}`).sort())
+      .toEqual(['Island=Biscoe:0', 'Island=Dream:0', 'Island=Torgersen:1']);
+    expect(s.features.find((f) => f.name === 'Beak Length (mm)')!.value).not.toBeCloseTo(39.1, 0);
+    // The panel's filter compares those units too.
+    const uri = pathToFileURL(spec).href;
+    const found = await decisionPath({ uri, selector: { by: 'filter', column: 'Body Mass (g)', op: '=', value: '3750' } });
+    expect(found.sample!.features.find((f) => f.name === 'Body Mass (g)')!.raw).toBe(3750);
     expect(s.path.kind).toBe('surrogate');
     expect(s.path.fidelity!.metric).toBe('agreement');
     expect(s.path.fidelity!.heldOut).toBeGreaterThan(0.8);
