@@ -18,12 +18,15 @@ export interface SpecExplanations { sections: ExplanationSection[]; markdown: st
 
 /**
  * Runs `spec.explanation` (all but permutation_importance) on x in MODEL scale.
+ * @param dataUnits per feature, the model's scale → the data's units, for the values the sections report
+ *   (`ExplainInputs.dataUnits`)
  * @returns undefined when the spec lists no such method; else the sections and the Markdown report.
  * @throws Error naming the method that does not fit the model or fails.
  */
 export async function explainSpecMethods(
   spec: PipelineSpec, model: FittedModel, features: readonly string[], trainX: number[][], validationX: number[][],
   importance: PermutationImportanceResult | undefined, onProgress?: (fraction: number, message: string) => void,
+  dataUnits?: readonly ((v: number) => number)[],
 ): Promise<SpecExplanations | undefined> {
   const steps = (spec.explanation ?? []).filter((s) => !('permutation_importance' in s));
   if (steps.length === 0) return undefined;
@@ -37,7 +40,7 @@ export async function explainSpecMethods(
   }
   try {
     const sections = await runExplanations(steps, {
-      model, randomized, features, train: { x: trainX }, validation: { x: validationX }, seed: spec.training.seed, onProgress,
+      model, randomized, features, train: { x: trainX }, validation: { x: validationX }, seed: spec.training.seed, dataUnits, onProgress,
     });
     return { sections, markdown: explanationMarkdown({ name: spec.name, task: spec.task, importance, sections }) };
   } finally {

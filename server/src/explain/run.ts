@@ -36,6 +36,12 @@ export interface ExplainInputs {
   train: { x: number[][] };
   validation: { x: number[][] };
   seed: number;
+  /**
+   * Per feature, the model's scale → the data's units (data/frame/unscale.ts `dataUnits`): the values a section
+   * reports for people to read (partial-dependence grids, SHAP rows' feature values, decision-path values and
+   * thresholds) are given in the data's units. Absent: as the model sees them.
+   */
+  dataUnits?: readonly ((v: number) => number)[];
   onProgress?(fraction: number, message: string): void;
   signal?: AbortSignal;
 }
@@ -91,6 +97,7 @@ export async function runExplanations(steps: readonly ExplanationMethodStep[], i
 
 async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promise<ExplanationSection> {
   const { model, features, seed } = inputs;
+  const unit = (j: number): ((v: number) => number) => inputs.dataUnits?.[j] ?? ((v) => v);
   const part = (split: Split | undefined) => (split === 'train' ? inputs.train.x : inputs.validation.x);
   if ('shap' in step) {
     const o = step.shap;
@@ -109,7 +116,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
     }
     return {
       method: 'shap', algorithm, output: r.outputName, baseValue: r.baseValues[0]!, ranking: ranking(r), rows: rows.map((_, j) => j),
-      values: r.values, x: rows.map((row) => [...row]), predictions: r.predictions, maxEfficiencyGap: Math.max(...(r.gaps ?? [0])), exact: algorithm !== 'kernel_shap' || r.details.exact === true,
+      values: r.values, x: rows.map((row) => row.map((v, j) => unit(j)(v))), predictions: r.predictions, maxEfficiencyGap: Math.max(...(r.gaps ?? [0])), exact: algorithm !== 'kernel_shap' || r.details.exact === true,
       evaluations: r.evaluations, wallMs: 0,
     };
   }
@@ -153,7 +160,7 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
     }
     return {
       method: 'partial_dependence', output: model.outputs[k] ?? 'y', evaluations, wallMs: 0,
-      curves: r.curves.map((c) => ({ feature: c.feature, grid: c.grid, average: c.average, range: c.range, ...(c.ice ? { ice: c.ice } : {}) })),
+      curves: r.curves.map((c) => ({ feature: c.feature, grid: c.grid.map(unit(c.index)), average: c.average, range: c.range, ...(c.ice ? { ice: c.ice } : {}) })),
     };
   }
   if ('decision_paths' in step) {
@@ -162,17 +169,21 @@ async function runOne(step: ExplanationMethodStep, inputs: ExplainInputs): Promi
     const rows = x.slice(0, o.samples ?? 3);
     let evaluations = 0;
     let section: DecisionPathsSection;
+    // Values and thresholds in the data's units (each map is increasing: the tests read the same).
+    const inUnits = (r: ReturnType<typeof treeDecisionPaths>): ReturnType<typeof treeDecisionPaths> => ({
+      ...r, paths: r.paths.map((p) => p.map((s) => (s.side === 'leaf' ? s : { ...s, value: unit(s.feature!)(s.value!), threshold: unit(s.feature!)(s.threshold!) }))),
+    });
     const toJson = (paths: ReturnType<typeof treeDecisionPaths>) => paths.paths.map((p) => p.map((s) => ({
       node: s.node, side: s.side, prediction: s.prediction,
       ...(s.side !== 'leaf' ? { feature: s.featureName!, threshold: s.threshold!, value: s.value! } : {}),
     })));
     if (isTree(model)) {
-      const p = treeDecisionPaths(model, rows, { features });
+      const p = inUnits(treeDecisionPaths(model, rows, { features }));
       section = { method: 'decision_paths', source: 'tree', outputs: p.outputs, rows: rows.map((_, j) => j), paths: toJson(p), text: p.paths.map((q) => formatDecisionPath(q, p.outputs)), evaluations: 0, wallMs: 0 };
     } else {
       const s = await surrogateTree(model, inputs.train.x, { maxDepth: o.surrogate_depth ?? 3, seed });
       evaluations += s.evaluations;
-      const p = treeDecisionPaths(s.tree, rows, { features });
+      const p = inUnits(treeDecisionPaths(s.tree, rows, { features }));
       section = {
         method: 'decision_paths', source: 'surrogate', outputs: p.outputs, rows: rows.map((_, j) => j), paths: toJson(p),
         text: p.paths.map((q) => formatDecisionPath(q, p.outputs)), evaluations, wallMs: 0,

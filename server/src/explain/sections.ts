@@ -21,7 +21,7 @@ export interface ShapSection extends SectionBase {
   /** Row indices (in the explained split) and their values [n_samples, n_features]. */
   rows: number[];
   values: number[][];
-  /** The explained rows' feature values as the model sees them [n_samples, n_features], for the summary plot's colours. */
+  /** The explained rows' feature values in the data's units [n_samples, n_features], for the summary plot's colours. */
   x?: number[][];
   predictions: number[];
   maxEfficiencyGap: number;
@@ -55,9 +55,11 @@ export interface SobolSection extends SectionBase {
 export interface PartialDependenceSection extends SectionBase {
   method: 'partial_dependence';
   output: string;
+  /** `grid`: the feature's values in the data's units; `average` (and each ICE line) the output at each. */
   curves: { feature: string; grid: number[]; average: number[]; range: number; ice?: number[][] }[];
 }
 
+/** One step of a path; `value` and `threshold` in the data's units. */
 export interface PathStepJson { node: number; feature?: string; threshold?: number; value?: number; side: 'left' | 'right' | 'leaf'; prediction: number[] }
 
 export interface DecisionPathsSection extends SectionBase {

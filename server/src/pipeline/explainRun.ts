@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { ExplanationSectionJson, RunReport } from '../../../protocol/protocol';
 import { transformFeatures, type FittedPreprocessing } from '../data/standardize';
+import { dataUnits } from '../data/frame/unscale';
 import { explainSpecMethods } from '../explain/pipelineExplain';
 import { loadFittedModel } from '../models/train';
 import type { WorkerProgress } from '../worker/jobs';
@@ -43,7 +44,7 @@ export async function explainLatestRun(specPath: string, options: { runsRoot?: s
     const importance = await explainWithSpec(spec, data, rawModelPredictor(model, fitted));
     // The spec's other explanation methods (server/src/explain), on model-scale rows.
     const explained = await explainSpecMethods(spec, model, fitted.features, transformFeatures(fitted, data.train.x), transformFeatures(fitted, data.validation.x),
-      importance, (f, message) => progress({ stage: 'explain', message, fraction: 0.5 + 0.4 * f }));
+      importance, (f, message) => progress({ stage: 'explain', message, fraction: 0.5 + 0.4 * f }), dataUnits(fitted, all.dataPipeline));
     const { explanations: _previous, ...previous } = latest.report;
     const report: RunReport = {
       ...previous, importance,

@@ -7,6 +7,7 @@ import type { BackendName, ExplanationSectionJson, PermutationImportanceResult, 
 import { version as xaiVersion } from '../../../package.json';
 import { inverseTarget, transformFeatures, transformTarget, type FittedPreprocessing } from '../data/standardize';
 import { permutationImportance } from '../explain/permutationImportance';
+import { dataUnits } from '../data/frame/unscale';
 import { explainSpecMethods } from '../explain/pipelineExplain';
 import { classificationMetrics, majorityBaseline, regressionMetrics } from '../models/metrics';
 import { predictMlp } from '../models/mlp';
@@ -172,7 +173,7 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
     const importance = await explainWithSpec(spec, forExplain, predict);
     const explained = await explainSpecMethods(spec, trained.model, fitted.features, transformFeatures(fitted, forExplain.train.x),
       forExplain.validation === data.validation ? xVal : transformFeatures(fitted, forExplain.validation.x), importance,
-      (f, message) => progress({ stage: 'explain', message, fraction: 0.9 + 0.07 * f }));
+      (f, message) => progress({ stage: 'explain', message, fraction: 0.9 + 0.07 * f }), dataUnits(fitted, data.dataPipeline));
     const explainMs = Date.now() - t2;
 
     progress({ stage: 'write', message: 'Writing the run folder', fraction: 0.97 });

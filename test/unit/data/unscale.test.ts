@@ -1,9 +1,10 @@
 /**
- * unscaleFeatures: a saved pipeline's standardize and min_max steps undone, last first, back to the data's units.
+ * Back to the data's units: unscaleFeatures undoes a saved pipeline's standardize and min_max steps, last first;
+ * dataUnits maps each model input through the row path's standardize and then those.
  */
 import { describe, expect, it } from 'vitest';
 import type { SavedDataPipeline } from '../../../server/src/data/frame/recipe';
-import { unscaleFeatures } from '../../../server/src/data/frame/unscale';
+import { dataUnits, unscaleFeatures } from '../../../server/src/data/frame/unscale';
 
 function pipeline(fitted: SavedDataPipeline['fitted'], features: string[]): SavedDataPipeline {
   return { format: 'xai-data-pipeline', version: 1, load: { delimiter: ',', types: {} }, rowSteps: [], fitted, features, groups: {}, target: { column: 'y', task: 'regression' } };
@@ -29,5 +30,14 @@ describe('unscaleFeatures', () => {
     const x = [[1, 2]];
     unscaleFeatures(pipeline([{ step: 'standardize', params: { a: { mean: 10, std: 2 } } }], ['a', 'b']), x);
     expect(x).toEqual([[1, 2]]);
+  });
+
+  it('dataUnits: the row path\'s standardize undone first, then the pipeline\'s; unscaled features map to themselves', () => {
+    const fitted = { version: 1 as const, features: ['a', 'b', 'c'], target: 'y', standardize: { features: { a: { mean: 10, std: 2 } } } };
+    const saved = pipeline([{ step: 'min_max', params: { a: { min: 0, max: 100 }, b: { min: -1, max: 1 } } }], ['a', 'b', 'c']);
+    const [a, b, c] = dataUnits(fitted, saved);
+    // a: model 0 → 10 after the row standardize → 1000 after the min-max; b: 0.25 → -0.5; c untouched.
+    expect([a!(0), a!(-5), b!(0.25), c!(0.123456789012345)]).toEqual([1000, 0, -0.5, 0.123456789012345]);
+    expect(dataUnits(fitted).map((f) => f(1))).toEqual([12, 1, 1]);
   });
 });

@@ -3,12 +3,47 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../../protocol/protocol';
+import { prepareData } from '../../../server/src/pipeline/prepare';
+import { readSpec } from '../../../server/src/pipeline/specInput';
 import { parseSpec } from '../../../server/src/spec/parse';
 import { explainLatestRun } from '../../../server/src/pipeline/explainRun';
 import { runPipeline } from '../../../server/src/pipeline/runPipeline';
 import { selectBackend } from '../../../server/src/worker/backend';
 
 const root = resolve(__dirname, '../../..');
+
+/**
+ * diabetes standardizes its features for the model; what the report gives people to read is in the CSV's units: the
+ * SHAP rows are the first validation rows as the CSV holds them, and each partial-dependence grid and decision-path
+ * threshold lies within its feature's range in the CSV (bmi 18–42.2, not z-scores around 0).
+ */
+function expectDataUnits(report: RunReport): void {
+  const spec = join(root, 'examples', 'diabetes', 'diabetes.xai.yaml');
+  const data = prepareData(readSpec(spec).spec, spec);
+  const j = (f: string) => data.all.features.indexOf(f);
+  const range = (f: string) => { const v = data.all.x.map((r) => r[j(f)]!); return [Math.min(...v), Math.max(...v)] as const; };
+  const [shap, , pd, paths] = report.explanations!.filter((e) => ['shap', 'integrated_gradients', 'partial_dependence', 'decision_paths'].includes(e.method)) as unknown as [
+    { x: number[][] }, unknown, { curves: { feature: string; grid: number[] }[] }, { paths: { feature?: string; threshold?: number; value?: number }[][]; text: string[] },
+  ];
+  shap.x.forEach((row, r) => row.forEach((v, k) => expect(v).toBeCloseTo(data.validation.x[r]![k]!, 9)));
+  expect(range('bmi')).toEqual([18, 42.2]);
+  for (const c of pd.curves) {
+    const [lo, hi] = range(c.feature);
+    for (const g of c.grid) { expect(g).toBeGreaterThanOrEqual(lo); expect(g).toBeLessThanOrEqual(hi); }
+  }
+  const steps = paths.paths.flat().filter((st) => st.feature !== undefined);
+  expect(steps.length).toBeGreaterThan(0);
+  for (const st of steps) {
+    const [lo, hi] = range(st.feature!);
+    expect(st.threshold!).toBeGreaterThanOrEqual(lo);
+    expect(st.threshold!).toBeLessThanOrEqual(hi);
+  }
+  // The text says the same numbers: the first row's first test, as the CSV has its value.
+  const first = paths.paths[0]![0]!;
+  expect(first.value).toBeCloseTo(data.validation.x[0]![j(first.feature!)]!, 9);
+  expect(paths.text[0]).toContain(`${first.feature} = ${Number(first.value!.toPrecision(3))}`);
+}
 
 describe('explanation methods in the pipeline', () => {
   let ws: string;
@@ -79,6 +114,7 @@ describe('explanation methods in the pipeline', () => {
     expect(pd.curves).toHaveLength(3);
     expect(paths.source).toBe('surrogate');
     expect(paths.surrogate.fidelityHeldOut).toBeGreaterThan(0.5);
+    expectDataUnits(report);
     const top4 = report.importance!.features.slice(0, 4).map((f) => f.feature);
     // On this split s5 leads; s1 and s2 (r ≈ 0.9) get large opposite weights, so both rank high: the Sobol
     // caveat about correlated inputs is the report's warning about exactly that.
@@ -95,5 +131,6 @@ describe('explanation methods in the pipeline', () => {
     const { runDir, report } = await explainLatestRun(spec, { runsRoot });
     expect(report.explanations?.map((e) => e.method)).toEqual(['shap', 'integrated_gradients', 'partial_dependence', 'decision_paths', 'sanity_check']);
     expect(readFileSync(join(runDir, 'explanation.md'), 'utf8')).not.toContain('Sobol');
+    expectDataUnits(report);
   });
 });
