@@ -363,7 +363,7 @@ export interface PathStepView {
   node: number;
   feature?: string;
   threshold?: number;
-  /** The sample's value, in model scale (the scale of the threshold). */
+  /** The sample's value, in the data's units like the threshold (the model's scale undone; see `features[].value`). */
   value?: number;
   side: 'left' | 'right' | 'leaf';
   /** The node's prediction: class fractions or the mean target, in `outputs` order. */

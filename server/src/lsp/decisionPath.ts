@@ -10,7 +10,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import {
   DecisionPathRequest, isSampleSelector, type DecisionPathParams, type DecisionPathResult,
 } from '../../../protocol/protocol';
-import { unscaleFeatures } from '../data/frame/unscale';
+import { dataUnits, unscaleFeatures } from '../data/frame/unscale';
 import { inverseTarget, transformFeatures, type FittedPreprocessing } from '../data/standardize';
 import { DenseNetwork, readDenseNetwork } from '../explain/paths/denseNetwork';
 import { RunSamples, type ExplainableModel, type SplitName } from '../explain/paths/samplePaths';
@@ -57,6 +57,7 @@ export async function loadRunSamples(specPath: string): Promise<RunSamples> {
     // In the data's units: a columnar pipeline's features are already scaled (undo it); the row path's are not yet.
     raw: data.dataPipeline ? unscaleFeatures(data.dataPipeline, data.all.x) : data.all.x, x: transformFeatures(fitted, data.all.x), y: data.all.y,
     lines: data.all.lines, splits: data.all.lines.map((l) => part.get(l) ?? 'train'), ...(data.classes ? { classes: data.classes } : {}),
+    toDataUnits: dataUnits(fitted, data.dataPipeline),
   }, model, (v) => inverseTarget(fitted, [v])[0]!);
 }
 

@@ -11,7 +11,10 @@ import {
   FlowGraphRequest, LatestRunRequest,
   type FlowGraphParams, type FlowGraphResult, type LatestRunParams, type LatestRunResult,
 } from '../../../protocol/protocol';
-import { readLatestRun } from '../pipeline/runs';
+import { dataUnits } from '../data/frame/unscale';
+import type { SavedDataPipeline } from '../data/frame/recipe';
+import type { FittedPreprocessing } from '../data/standardize';
+import { DATA_PIPELINE_FILE, readLatestRun } from '../pipeline/runs';
 import { buildFlowGraph, type FlowTree } from '../report/flowGraph';
 import { specDataProfile } from '../spec/check';
 import { failedRun } from '../spec/latestRun';
@@ -29,7 +32,11 @@ export async function latestRun(uri: string): Promise<LatestRunResult> {
 /** Trees read from run folders, by the model file's path and mtime (runs are immutable; re-read if rewritten). */
 const trees = new Map<string, { mtime: number; tree: FlowTree | null }>();
 
-/** The tree of a decision_tree run (`model/model.json`), or null for other families and unreadable files. */
+/**
+ * The tree of a decision_tree run (`model/model.json`), or null for other families and unreadable files. Its
+ * thresholds are given in the data's units: the run's fitted scaling (`preprocessing.json`, `data-pipeline.json`)
+ * undone, as the Decision Path panel shows a sample's tests.
+ */
 export function runTree(runDir: string): FlowTree | null {
   const path = join(runDir, 'model', 'model.json');
   const mtime = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
@@ -39,10 +46,26 @@ export function runTree(runDir: string): FlowTree | null {
   let tree: FlowTree | null = null;
   try {
     const json = readJsonFile(path, MAX_ARTIFACT_JSON_BYTES) as { family?: string; tree?: { nodes?: FlowTree['nodes'] }; features?: string[]; outputs?: string[] };
-    if (json.family === 'decision_tree' && json.tree?.nodes) tree = { nodes: json.tree.nodes, features: json.features ?? [], outputs: json.outputs ?? [] };
+    if (json.family === 'decision_tree' && json.tree?.nodes) {
+      const units = treeDataUnits(runDir);
+      const nodes = json.tree.nodes.map((n) => (n.left >= 0 && units[n.feature] ? { ...n, threshold: units[n.feature]!(n.threshold) } : n));
+      tree = { nodes, features: json.features ?? [], outputs: json.outputs ?? [] };
+    }
   } catch { /* not JSON (an MLP's LayersModel is, but has no tree): no tree */ }
   trees.set(path, { mtime, tree });
   return tree;
+}
+
+/** Per feature, the run's model scale → the data's units; [] when the run has no readable preprocessing. */
+function treeDataUnits(runDir: string): ((v: number) => number)[] {
+  try {
+    const fitted = readJsonFile(join(runDir, 'preprocessing.json'), MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing;
+    const pipelinePath = join(runDir, DATA_PIPELINE_FILE);
+    const saved = statSync(pipelinePath, { throwIfNoEntry: false }) ? readJsonFile(pipelinePath, MAX_ARTIFACT_JSON_BYTES) as SavedDataPipeline : undefined;
+    return dataUnits(fitted, saved);
+  } catch {
+    return []; // thresholds as the model has them
+  }
 }
 
 export function listenFlowGraph(connection: Connection, documents: TextDocuments<TextDocument>): void {

@@ -24,7 +24,7 @@ import { prepareData, sha256, type PreparedData } from './prepare';
 import { reportHtml } from './reportHtml';
 import { turnEventLoopNowAndThen } from './eventLoop';
 import { capRows } from './explainRows';
-import { asArtifactWriteError, changedSinceSnapshot, specRunsDir, startRun, type RunWriter } from './runs';
+import { asArtifactWriteError, changedSinceSnapshot, DATA_PIPELINE_FILE, specRunsDir, startRun, type RunWriter } from './runs';
 import { readSpec } from './specInput';
 
 export interface PipelineOptions {
@@ -41,8 +41,8 @@ export interface PipelineResult { runDir: string; report: RunReport }
 
 /** Extra artifact: the validation rows with the model's and the baseline's predictions (target units). */
 export const PREDICTIONS_FILE = 'predictions.json';
-/** Extra artifact of the columnar data path: the saved data pipeline (server/src/data/frame/recipe.ts). */
-export const DATA_PIPELINE_FILE = 'data-pipeline.json';
+// The saved data pipeline's file name lives with the run folder's layout (runs.ts); re-exported for callers here.
+export { DATA_PIPELINE_FILE };
 
 /** The full model as the explainer sees it: raw features [n, n_features] → predictions [n] in target units. */
 export function rawPredictor(model: LayersModel, fitted: FittedPreprocessing): (x: number[][]) => number[] {

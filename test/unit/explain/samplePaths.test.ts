@@ -3,11 +3,12 @@
  * path against scikit-learn's reference, a penguins MLP read without TensorFlow.js (its float64 outputs beside
  * TensorFlow.js's own), and a linear model's surrogate path with its fidelity.
  */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decisionPath, loadRunSamples } from '../../../server/src/lsp/decisionPath';
+import { runTree } from '../../../server/src/lsp/flowGraph';
 import { loadFittedModel } from '../../../server/src/models/train';
 import { readLatestRun } from '../../../server/src/pipeline/runs';
 import { runPipeline } from '../../../server/src/pipeline/runPipeline';
@@ -27,7 +28,10 @@ beforeAll(async () => {
   for (const name of ['iris', 'penguins', 'diabetes', 'data']) {
     cpSync(join(root, 'examples', name), join(ws, name), { recursive: true, filter: (s) => !s.includes('/.xai') });
   }
-  for (const name of ['iris', 'penguins', 'diabetes']) await runPipeline(join(ws, name, `${name}.xai.yaml`), { backend: 'cpu' });
+  // iris once more with its features standardized for the tree: what people read must not change.
+  writeFileSync(join(ws, 'iris', 'scaled.xai.yaml'), readFileSync(join(ws, 'iris', 'iris.xai.yaml'), 'utf8')
+    .replace('name: iris', 'name: iris-scaled').replace('      seed: 7\n', '      seed: 7\n  - standardize:\n      columns: features\n'));
+  for (const spec of ['iris/iris', 'iris/scaled', 'penguins/penguins', 'diabetes/diabetes']) await runPipeline(join(ws, `${spec}.xai.yaml`), { backend: 'cpu' });
 }, 120_000);
 
 describe('decision path of one sample from the saved run', () => {
@@ -55,6 +59,23 @@ describe('decision path of one sample from the saved run', () => {
     expect(sum).toBeCloseTo(1, 12);
     const top = [...s.attribution.values].sort((a, b) => Math.abs(b.value) - Math.abs(a.value))[0]!;
     expect(top.feature).toBe('petal_length');
+  });
+
+  it('iris with standardized features: the tree\'s tests read in the CSV\'s units, in the panel and on the flowchart', async () => {
+    const spec = join(ws, 'iris', 'scaled.xai.yaml');
+    const r = await decisionPath({ uri: pathToFileURL(spec).href, selector: { by: 'row', row: 0 } });
+    const [rootStep] = r.sample!.path.steps;
+    // The same root split as unscaled (CART does not care for a per-feature scale), told in centimetres.
+    expect(rootStep).toMatchObject({ feature: 'petal_length', value: 1.4, side: 'left' });
+    expect(rootStep!.threshold).toBeCloseTo(2.45, 9);
+    expect(r.sample!.features.find((f) => f.name === 'petal_length')).toMatchObject({ raw: 1.4 });
+    expect(r.sample!.features.find((f) => f.name === 'petal_length')!.value).toBeLessThan(0);
+    const tree = runTree((await readLatestRun(spec))!.runDir)!;
+    expect(tree.features[tree.nodes[0]!.feature]).toBe('petal_length');
+    expect(tree.nodes[0]!.threshold).toBeCloseTo(2.45, 9);
+    // Unscaled iris, for comparison: its run's tree is read as it is.
+    const plain = runTree((await readLatestRun(join(ws, 'iris', 'iris.xai.yaml')))!.runDir)!;
+    expect(plain.nodes[0]!.threshold).toBeCloseTo(2.45, 6);
   });
 
   it('iris: worst-predicted validation rows first; a filter on the class label; clear errors', async () => {
@@ -94,6 +115,8 @@ describe('decision path of one sample from the saved run', () => {
     expect(Object.entries(raw).filter(([n]) => n.startsWith('Island=')).map(([n, v]) => `${n}:${v}`).sort())
       .toEqual(['Island=Biscoe:0', 'Island=Dream:0', 'Island=Torgersen:1']);
     expect(s.features.find((f) => f.name === 'Beak Length (mm)')!.value).not.toBeCloseTo(39.1, 0);
+    // The surrogate path's tests are in those units too: each step's value is the sample's raw value.
+    for (const st of s.path.steps.filter((x) => x.feature !== undefined)) expect(st.value).toBe(raw[st.feature!]);
     // The panel's filter compares those units too.
     const uri = pathToFileURL(spec).href;
     const found = await decisionPath({ uri, selector: { by: 'filter', column: 'Body Mass (g)', op: '=', value: '3750' } });

@@ -35,6 +35,8 @@ export interface SampleSet {
   lines: number[];
   splits: SplitName[];
   classes?: string[];
+  /** Per feature, model scale → the data's units (data/frame/unscale.ts `dataUnits`): path tests are shown so. */
+  toDataUnits?: readonly ((v: number) => number)[];
 }
 
 export type ExplainableModel = TreeModel | LinearModel | MlpModel;
@@ -144,7 +146,11 @@ export class RunSamples {
       ? `${outputs[argmax(s.prediction)] ?? '?'} (${fmt(s.prediction[argmax(s.prediction)]!)})`
       : fmt(this.toTargetUnits(s.prediction[0]!));
     const view: PathStepView = { node: s.node, side: s.side, prediction: s.prediction, predicted, samples: s.samples };
-    if (s.featureName !== undefined) Object.assign(view, { feature: s.featureName, threshold: s.threshold, value: s.value });
+    if (s.featureName !== undefined) {
+      // In the data's units, like the sample's raw values (each map is increasing: the test reads the same).
+      const unit = this.set.toDataUnits?.[s.feature!] ?? ((v: number) => v);
+      Object.assign(view, { feature: s.featureName, threshold: unit(s.threshold!), value: unit(s.value!) });
+    }
     return view;
   }
 
