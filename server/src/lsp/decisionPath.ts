@@ -10,14 +10,14 @@ import type { Connection } from 'vscode-languageserver/node';
 import {
   DecisionPathRequest, isSampleSelector, type DecisionPathParams, type DecisionPathResult,
 } from '../../../protocol/protocol';
-import { dataUnits, unscaleFeatures } from '../data/frame/unscale';
+import { dataUnits, inDataUnits } from '../data/frame/unscale';
 import { inverseTarget, transformFeatures, type FittedPreprocessing } from '../data/standardize';
 import { DenseNetwork, readDenseNetwork } from '../explain/paths/denseNetwork';
 import { RunSamples, type ExplainableModel, type SplitName } from '../explain/paths/samplePaths';
 import type { ModelTask } from '../models/model';
 import { MODEL_JSON_FORMAT, modelFromJson } from '../models/modelJson';
 import { prepareData } from '../pipeline/prepare';
-import { readLatestRun } from '../pipeline/runs';
+import { PREPROCESSING_FILE, readLatestRun } from '../pipeline/runs';
 import { readSpec } from '../pipeline/specInput';
 import { isWorkspaceTrusted, specPathOf, UNTRUSTED_MESSAGE } from './specDocuments';
 import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
@@ -40,7 +40,7 @@ export async function loadRunSamples(specPath: string): Promise<RunSamples> {
   const latest = await readLatestRun(specPath);
   if (!latest) throw new Error('the spec has no finished run yet: train it first');
   const { spec } = readSpec(specPath);
-  const fitted = readJsonFile(join(latest.runDir, 'preprocessing.json'), MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing;
+  const fitted = readJsonFile(join(latest.runDir, PREPROCESSING_FILE), MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing;
   const data = prepareData(spec, specPath);
   if (data.all.features.join('\n') !== fitted.features.join('\n')) {
     throw new Error(`the spec's features (${data.all.features.join(', ')}) differ from the run's: train again`);
@@ -52,12 +52,13 @@ export async function loadRunSamples(specPath: string): Promise<RunSamples> {
   for (const l of data.train.lines) part.set(l, 'train');
   for (const l of data.validation.lines) part.set(l, 'validation');
   for (const l of data.test?.lines ?? []) part.set(l, 'test');
+  const units = dataUnits(fitted, data.dataPipeline);
   return new RunSamples(report.runId, {
     features: data.all.features, target: data.all.target,
     // In the data's units: a columnar pipeline's features are already scaled (undo it); the row path's are not yet.
-    raw: data.dataPipeline ? unscaleFeatures(data.dataPipeline, data.all.x) : data.all.x, x: transformFeatures(fitted, data.all.x), y: data.all.y,
+    raw: data.dataPipeline ? inDataUnits(units, data.all.x) : data.all.x, x: transformFeatures(fitted, data.all.x), y: data.all.y,
     lines: data.all.lines, splits: data.all.lines.map((l) => part.get(l) ?? 'train'), ...(data.classes ? { classes: data.classes } : {}),
-    toDataUnits: dataUnits(fitted, data.dataPipeline),
+    toDataUnits: units,
   }, model, (v) => inverseTarget(fitted, [v])[0]!);
 }
 

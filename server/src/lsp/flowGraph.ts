@@ -14,7 +14,7 @@ import {
 import { dataUnits } from '../data/frame/unscale';
 import type { SavedDataPipeline } from '../data/frame/recipe';
 import type { FittedPreprocessing } from '../data/standardize';
-import { DATA_PIPELINE_FILE, readLatestRun } from '../pipeline/runs';
+import { DATA_PIPELINE_FILE, PREPROCESSING_FILE, readLatestRun } from '../pipeline/runs';
 import { buildFlowGraph, type FlowTree } from '../report/flowGraph';
 import { specDataProfile } from '../spec/check';
 import { failedRun } from '../spec/latestRun';
@@ -59,7 +59,7 @@ export function runTree(runDir: string): FlowTree | null {
 /** Per feature, the run's model scale → the data's units; [] when the run has no readable preprocessing. */
 function treeDataUnits(runDir: string): ((v: number) => number)[] {
   try {
-    const fitted = readJsonFile(join(runDir, 'preprocessing.json'), MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing;
+    const fitted = readJsonFile(join(runDir, PREPROCESSING_FILE), MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing;
     const pipelinePath = join(runDir, DATA_PIPELINE_FILE);
     const saved = statSync(pipelinePath, { throwIfNoEntry: false }) ? readJsonFile(pipelinePath, MAX_ARTIFACT_JSON_BYTES) as SavedDataPipeline : undefined;
     return dataUnits(fitted, saved);

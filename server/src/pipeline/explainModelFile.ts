@@ -17,7 +17,7 @@ import { permutationImportance } from '../explain/permutationImportance';
 import { encodeWithClasses } from '../models/labels';
 import { loadFittedModel } from '../models/train';
 import { rawModelPredictor } from './runPipeline';
-import { DATA_PIPELINE_FILE } from './runs';
+import { DATA_PIPELINE_FILE, PREPROCESSING_FILE } from './runs';
 import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 export interface ModelFileExplanation {
@@ -46,7 +46,7 @@ function locate(path: string): { modelDir: string; runDir?: string } {
 export async function explainModelFile(path: string, csvPath: string, options: { target?: string; repeats?: number; seed?: number } = {}): Promise<ModelFileExplanation> {
   const { modelDir, runDir } = locate(path);
   const report = runDir ? readJsonFile(join(runDir, 'report.json'), MAX_ARTIFACT_JSON_BYTES) as RunReport : undefined;
-  const fittedPath = runDir ? join(runDir, 'preprocessing.json') : undefined;
+  const fittedPath = runDir ? join(runDir, PREPROCESSING_FILE) : undefined;
   let fitted = fittedPath && existsSync(fittedPath) ? readJsonFile(fittedPath, MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing : undefined;
   if (runDir && existsSync(join(runDir, DATA_PIPELINE_FILE))) {
     throw new Error(`the run ${runDir} transforms its data with data steps; explain it with its spec: xai explain SPEC`);

@@ -13,7 +13,7 @@ import { capRows } from './explainRows';
 import { prepareData } from './prepare';
 import { reportHtml } from './reportHtml';
 import { explainWithSpec, rawModelPredictor, type PipelineResult } from './runPipeline';
-import { readLatestRun, replaceFileAtomic } from './runs';
+import { PREPROCESSING_FILE, readLatestRun, replaceFileAtomic } from './runs';
 import { readSpec } from './specInput';
 import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
@@ -29,7 +29,7 @@ export async function explainLatestRun(specPath: string, options: { runsRoot?: s
   const latest = await readLatestRun(specPath, options.runsRoot);
   if (!latest) throw new Error(`the spec ${specPath} has no finished run to explain yet: train it first`);
   const { parsed, spec } = readSpec(specPath);
-  const fitted = readJsonFile(join(latest.runDir, 'preprocessing.json'), MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing;
+  const fitted = readJsonFile(join(latest.runDir, PREPROCESSING_FILE), MAX_ARTIFACT_JSON_BYTES) as FittedPreprocessing;
   // Any family: an MLP's LayersModel folder or a tree/linear model JSON (told apart by model.json's format).
   const model = await loadFittedModel(join(latest.runDir, 'model'));
   try {

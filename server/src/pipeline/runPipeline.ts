@@ -24,7 +24,7 @@ import { prepareData, sha256, type PreparedData } from './prepare';
 import { reportHtml } from './reportHtml';
 import { turnEventLoopNowAndThen } from './eventLoop';
 import { capRows } from './explainRows';
-import { asArtifactWriteError, changedSinceSnapshot, DATA_PIPELINE_FILE, specRunsDir, startRun, type RunWriter } from './runs';
+import { asArtifactWriteError, changedSinceSnapshot, DATA_PIPELINE_FILE, PREPROCESSING_FILE, specRunsDir, startRun, type RunWriter } from './runs';
 import { readSpec } from './specInput';
 
 export interface PipelineOptions {
@@ -191,9 +191,9 @@ export async function runPipeline(specPath: string, options: PipelineOptions): P
         metrics, ...(cv ? { crossValidation: cv.report } : {}), history, importance, ...(explained ? { explanations: explained.sections as unknown as ExplanationSectionJson[] } : {}), steps: data.steps,
         timings: { loadMs, preprocessMs, trainMs, explainMs, totalMs: Date.now() - t0 },
         versions: { xaiPipelines: xaiVersion, tfjs: tf.version_core, node: process.version },
-        artifacts: { model: 'model/model.json', preprocessing: 'preprocessing.json', report: 'report.json', html: 'report.html' },
+        artifacts: { model: 'model/model.json', preprocessing: PREPROCESSING_FILE, report: 'report.json', html: 'report.html' },
       };
-      run.write('preprocessing.json', `${JSON.stringify(fitted, null, 2)}\n`);
+      run.write(PREPROCESSING_FILE, `${JSON.stringify(fitted, null, 2)}\n`);
       // The columnar data pipeline (fitted on the training rows): reapplied to the raw CSV, it rebuilds the features.
       if (data.dataPipeline) run.write(DATA_PIPELINE_FILE, `${JSON.stringify(data.dataPipeline, null, 2)}\n`);
       if (explained) {

@@ -17,6 +17,8 @@ import { sha256 } from './prepare';
 import { MAX_ARTIFACT_JSON_BYTES, readJsonFile } from '../models/readJsonFile';
 
 export const LATEST = 'latest';
+/** Artifact of every run: the fitted preprocessing (server/src/data/standardize.ts `FittedPreprocessing`). */
+export const PREPROCESSING_FILE = 'preprocessing.json';
 /** Artifact of the columnar data path: the saved data pipeline (server/src/data/frame/recipe.ts). */
 export const DATA_PIPELINE_FILE = 'data-pipeline.json';
 const TEMP_PREFIX = '.tmp-';

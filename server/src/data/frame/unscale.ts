@@ -65,6 +65,14 @@ export function dataUnits(fitted: FittedPreprocessing, saved?: SavedDataPipeline
  * @returns new rows; `x` is not modified
  */
 export function unscaleFeatures(saved: SavedDataPipeline, x: readonly (readonly number[])[]): number[][] {
-  const maps = saved.features.map((name) => composed(pipelineInverses(saved, name)));
-  return x.map((row) => row.map((v, j) => (maps[j] ?? identity)(v)));
+  return inDataUnits(saved.features.map((name) => composed(pipelineInverses(saved, name))), x);
+}
+
+/**
+ * Rows [n_samples, n_features] mapped column by column through `units` (from `dataUnits`); a column without a map
+ * passes unchanged.
+ * @returns new rows; `x` is not modified
+ */
+export function inDataUnits(units: readonly ToDataUnits[], x: readonly (readonly number[])[]): number[][] {
+  return x.map((row) => row.map((v, j) => (units[j] ?? identity)(v)));
 }
