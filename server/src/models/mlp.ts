@@ -11,6 +11,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { EpochRecord } from '../../../protocol/protocol';
 import { permutation, seededRandom } from '../data/random';
 import type { ModelSpec, TrainingSpec } from '../spec/types';
+import { flatOptimizer } from './flatOptimizers';
 import { MlpTrainer, type RowLoss } from './mlpTraining';
 import { fileLoadHandler, fileSaveHandler } from './modelFiles';
 
@@ -65,22 +66,6 @@ function optimizerOf(training: TrainingSpec, momentum: number): tf.Optimizer {
   }
 }
 
-/**
- * Sets the rate the next steps use. Adam and RMSprop read their `learningRate` field at every step; SGD and momentum
- * read a scalar that only `setLearningRate` rewrites (setting the field alone left their schedule without effect).
- */
-function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
-  const o = optimizer as unknown as { learningRate: number; setLearningRate?(rate: number): void };
-  if (o.setLearningRate) o.setLearningRate(rate);
-  else o.learningRate = rate;
-}
-
-/** Frees an optimizer's tensors; tfjs 4.22's MomentumOptimizer.dispose forgets SGD's learning-rate scalar `c`. */
-function disposeOptimizer(optimizer: tf.Optimizer): void {
-  optimizer.dispose();
-  if (optimizer instanceof tf.MomentumOptimizer) (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
-}
-
 /** A learning-rate schedule: the rate of epoch e (1-based) from the initial rate r₀. */
 export type LearningRateSchedule =
   | { kind: 'constant' }
@@ -133,6 +118,15 @@ function targetTensor(y: readonly number[], nClasses: number | undefined): tf.Te
   return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(y as number[], 'int32'), nClasses), 'float32') as tf.Tensor2D);
 }
 
+/** Row r of `to` [n, width] = row order[r] of `from` [n, width] (element loops: a subarray per row costs more). */
+function shuffleRows(from: Float32Array, to: Float32Array, order: readonly number[], width: number): void {
+  for (let r = 0; r < order.length; r++) {
+    const src = order[r]! * width;
+    const dst = r * width;
+    for (let j = 0; j < width; j++) to[dst + j] = from[src + j]!;
+  }
+}
+
 /**
  * Trains the model on x [n_samples, n_features] → y [n_samples] (model scale; class indices for classification)
  * with the spec's optimizer, learning rate, loss (mse or mae; categorical cross-entropy for classification), epochs,
@@ -157,7 +151,7 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
   const flatX = new Float32Array(n * nFeatures);
   x.forEach((row, i) => {
     if (row.length !== nFeatures) throw new Error(`mlp: row ${i} has ${row.length} values, expected ${nFeatures}`);
-    flatX.set(row, i * nFeatures);
+    for (let j = 0; j < nFeatures; j++) flatX[i * nFeatures + j] = row[j]!; // faster than set() from an array
   });
   const flatY = new Float32Array(n * width);
   y.forEach((v, i) => {
@@ -170,7 +164,7 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
   const val = options.validation && options.validation.x.length
     ? [tf.tensor2d(options.validation.x, [options.validation.x.length, nFeatures]), targetTensor(options.validation.y, nClasses)] as [tf.Tensor2D, tf.Tensor2D]
     : undefined;
-  const optimizer = optimizerOf(training, options.momentum ?? 0);
+  const optimizer = flatOptimizer(training.optimizer, training.learning_rate, options.momentum ?? 0);
   const rowLoss: RowLoss = nClasses ? 'crossentropy' : training.loss === 'mae' ? 'mae' : 'mse';
   // The model is compiled with a fresh optimizer of the same settings, owned by the model (freed with it): model.json
   // keeps its training config and a later `fit` starts clean. The batches run through MlpTrainer with `optimizer`.
@@ -184,12 +178,12 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
   let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
   try {
     for (let epoch = 1; epoch <= training.epochs; epoch++) {
-      setLearningRate(optimizer, scheduledRate(training.learning_rate, options.schedule, epoch));
+      optimizer.learningRate = scheduledRate(training.learning_rate, options.schedule, epoch);
       const order = permutation(n, random);
       // Rows copied in shuffled order between flat float32 buffers; each batch is a view of them, uploaded as is.
-      for (let r = 0; r < n; r++) { const i = order[r]!; xBuffer.set(flatX.subarray(i * nFeatures, (i + 1) * nFeatures), r * nFeatures); }
-      for (let r = 0; r < n; r++) { const i = order[r]!; yBuffer.set(flatY.subarray(i * width, (i + 1) * width), r * width); }
-      if (wBuffer && flatW) for (let r = 0; r < n; r++) wBuffer[r] = flatW[order[r]!]!;
+      shuffleRows(flatX, xBuffer, order, nFeatures);
+      shuffleRows(flatY, yBuffer, order, width);
+      if (wBuffer && flatW) shuffleRows(flatW, wBuffer, order, 1);
       const loss = await trainer.epoch(xBuffer, yBuffer, wBuffer, n, training.batch_size, optimizer, nextSeed);
       if (!Number.isFinite(loss)) {
         throw new Error(`training diverged at epoch ${epoch}: the loss is ${loss}; lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
@@ -209,7 +203,7 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
     val?.forEach((t) => t.dispose());
     best?.weights.forEach((w) => w.dispose());
     trainer.dispose();
-    disposeOptimizer(optimizer); // its slots, kept for the flat parameter vector
+    optimizer.dispose(); // its moments, kept for the flat parameter vector
   }
   return history;
 }

@@ -1,102 +1,74 @@
 /**
- * One epoch of minibatch training of a `buildMlp` network, written with TensorFlow.js core ops on the network's own
- * variables instead of `LayersModel.fit`. Same loss (Keras semantics: per-row loss × class weight, batch mean, plus
- * the layers' L2 penalties), same optimizer object and update rule, so the LayersModel is saved and reloaded as before.
+ * One epoch of minibatch training of a `buildMlp` network: backpropagation written out (Rumelhart et al. 1986) in
+ * TensorFlow.js kernels on the network's own variables, instead of `LayersModel.fit` or tfjs's autodiff. Same loss
+ * (Keras semantics: per-row loss × class weight, batch mean, plus the layers' L2 penalties), same update rules
+ * as tfjs's optimizers, so the LayersModel is saved and reloaded as before.
  *
- * Why not `fit`: on the wasm backend a matMul with a transposed operand leaves XNNPACK for a naive loop (about 8×
- * slower at 256×64 · 64×64), and tfjs's matMul gradient uses two of them per dense layer; that was ~60 % of an
- * epoch. Our dense op (fused matMul + bias + activation) carries its own gradient, which transposes explicitly and
- * multiplies untransposed on wasm. `fit` also syncs the loss after every batch; here the batch losses stay on the
- * backend until the epoch ends (one read per epoch).
+ * Why by hand (wasm backend, 20 → 64 → 64 → 1, batch 256; `npm run bench` shows the kernels per batch):
+ * - A matMul with a transposed operand leaves XNNPACK for a naive loop (about 8× slower); tfjs's matMul gradient
+ *   uses two per dense layer. Here every product is untransposed, after an explicit transpose.
+ * - Under autodiff tfjs splits a fused matMul + bias + ReLU into three kernels; here it stays one.
+ * - The bias gradient Σ_rows dz is a reduction over the first axis (a transpose and a sum in tfjs). Here it comes out
+ *   of the weight gradient's product for free: [xᵀ; 1ᵀ] · dz = [dW; db], which is also the layer's slice of the flat
+ *   parameter vector θ, in order.
+ * - The loss gradient is written out (mlpLoss.ts), and the batch's losses are read once per epoch, not per batch.
+ * - The optimizer updates θ, all parameters at once, instead of each variable (Adam: ~14 kernels per variable), with
+ *   the update rules of tfjs's optimizers written out (flatOptimizers.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { FlatOptimizer } from './flatOptimizers';
+import { batchLoss, batchLossWithGradient, type RowLoss } from './mlpLoss';
+import { transposeLast2 } from './transposeKernel';
+
+export type { RowLoss } from './mlpLoss';
 
 /** The activations a `buildMlp` dense layer can have; softmax only on the output (its loss takes the logits). */
 type DenseActivation = 'relu' | 'linear' | 'sigmoid' | 'tanh' | 'softmax';
-/** The per-row loss: mse and mae (regression, averaged over outputs) or categorical cross-entropy. */
-export type RowLoss = 'mse' | 'mae' | 'crossentropy';
+const ACTIVATIONS: readonly string[] = ['relu', 'linear', 'sigmoid', 'tanh', 'softmax'];
 
-type DenseOp = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
-interface DenseStep { kind: 'dense'; kernel: tf.Variable; bias: tf.Variable; activation: DenseActivation; penalty?: (w: tf.Tensor) => tf.Scalar; op: DenseOp }
+interface DenseStep { kind: 'dense'; kernel: tf.Variable; bias: tf.Variable; activation: DenseActivation; nIn: number; nOut: number; l2: number }
 interface DropoutStep { kind: 'dropout'; rate: number }
 type Step = DenseStep | DropoutStep;
+
+/** What the backward pass reads of the forward pass, step by step. */
+type Trace =
+  | { kind: 'dense'; step: DenseStep; input: tf.Tensor3D; output: tf.Tensor3D; kernel: tf.Tensor3D }
+  | { kind: 'dropout'; mask: tf.Tensor3D };
 
 interface DenseLayerInternals {
   kernel?: { read(): tf.Variable };
   bias?: { read(): tf.Variable };
-  kernelRegularizer?: { apply(x: tf.Tensor): tf.Scalar };
+  kernelRegularizer?: { getClassName(): string; getConfig(): Record<string, unknown> };
   getClassName(): string;
   getConfig(): Record<string, unknown>;
 }
 
-const ACTIVATIONS: readonly string[] = ['relu', 'linear', 'sigmoid', 'tanh', 'softmax'];
+/** A product of [1, m, k] and [1, k, p], neither transposed: the BatchMatMul kernel without the op's reshapes. */
+function product(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  return tf.engine().runKernel(tf.BatchMatMul, { a, b }, { transposeA: false, transposeB: false }) as tf.Tensor3D;
+}
 
-/**
- * A dense layer x·W + b followed by its activation, with a hand-written gradient (Rumelhart et al. 1986):
- * dz = dy ⊙ f′(out), dW = xᵀ·dz, db = Σ_rows dz, dx = dz·Wᵀ (skipped, zeros, for the first layer whose input is data).
- * `explicitTranspose`: transpose into a new tensor and multiply untransposed (wasm's fast path) instead of passing
- * transpose flags to matMul. `hold` keeps a tensor the gradient reads alive past the forward pass (tfjs's own `save`
- * copies each one, an Identity kernel per tensor).
- */
-function denseOp(activation: DenseActivation, inputGradient: boolean, explicitTranspose: boolean, hold: (t: tf.Tensor) => void): DenseOp {
-  const fused = activation === 'relu' || activation === 'sigmoid' ? activation : 'linear';
-  const mm = (a: tf.Tensor2D, b: tf.Tensor2D, ta: boolean, tb: boolean): tf.Tensor2D => (explicitTranspose
-    ? tf.matMul(ta ? tf.transpose(a) : a, tb ? tf.transpose(b) : b)
-    : tf.matMul(a, b, ta, tb));
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xs, ws, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-    const z = tf.fused.matMul({ a: xs, b: ws, bias: b, activation: fused });
-    const o = activation === 'tanh' ? tf.tanh(z) : z;
-    // The input is the batch or the previous step's held output; the kernel is a variable: only the output needs holding.
-    hold(o);
-    return {
-      value: o,
-      gradFunc: (dy: tf.Tensor) => {
-        const dz = (activation === 'relu' ? tf.mul(dy, tf.step(o))
-          : activation === 'sigmoid' ? tf.mul(dy, tf.mul(o, tf.sub(1, o)))
-            : activation === 'tanh' ? tf.mul(dy, tf.sub(1, tf.square(o)))
-              : dy) as tf.Tensor2D;
-        return [inputGradient ? mm(dz, ws, false, true) : tf.zerosLike(xs), mm(xs, dz, true, false), tf.sum(dz, 0)];
-      },
-    };
-  });
-  return op as unknown as DenseOp;
+/** The L2 factor λ of a layer's kernel regularizer (0 without one). @throws Error for an L1 term or another regularizer. */
+function l2Of(layer: DenseLayerInternals, name: string): number {
+  const reg = layer.kernelRegularizer;
+  if (!reg) return 0;
+  const config = reg.getConfig();
+  if (reg.getClassName() !== 'L1L2' || Number(config.l1 ?? 0) !== 0) throw new Error(`mlp training: layer ${name} has a ${reg.getClassName()} regularizer with ${JSON.stringify(config)}; only L2 is trained here`);
+  return Number(config.l2 ?? 0);
 }
 
 /**
- * All trainable variables as one flat float32 variable θ, so that the optimizer's update (Adam: ~14 kernels per
- * variable) runs once per step instead of once per variable. Element-wise optimizers (SGD, momentum, RMSprop, Adam)
- * give the same values as updating each variable; the variables are rewritten from θ after each update, so the
- * LayersModel that is saved always holds the current weights.
+ * [xᵀ; 1ᵀ] [n_features + 1, m] of rows start … start + m − 1 of x [n, n_features] (row-major), into `out`: the first
+ * layer's input as its weight gradient reads it, written on upload instead of transposed by a kernel.
  */
-class FlatParameters {
-  private readonly theta: tf.Variable;
-  private readonly offsets: number[] = [];
-
-  constructor(private readonly variables: readonly tf.Variable[]) {
-    let offset = 0;
-    for (const v of variables) { this.offsets.push(offset); offset += v.size; }
-    this.theta = tf.tidy(() => tf.variable(tf.concat(variables.map((v) => tf.reshape(v, [-1]))), false));
+function augmentedTranspose(x: Float32Array, start: number, m: number, nFeatures: number, out: Float32Array): void {
+  const base = start * nFeatures;
+  for (let j = 0; j < nFeatures; j++) {
+    const row = j * m;
+    for (let r = 0; r < m; r++) out[row + r] = x[base + r * nFeatures + j]!;
   }
-
-  /** One optimizer step from the variables' gradients (disposed here). */
-  apply(optimizer: tf.Optimizer, grads: tf.NamedTensorMap): void {
-    tf.tidy(() => {
-      // Biases are 1-D already: no reshape kernel for them either way.
-      const flat = tf.concat(this.variables.map((v) => (v.rank === 1 ? grads[v.name]! : tf.reshape(grads[v.name]!, [-1]))));
-      optimizer.applyGradients({ [this.theta.name]: flat });
-      this.variables.forEach((v, i) => {
-        const part = tf.slice(this.theta, this.offsets[i]!, v.size);
-        v.assign(v.rank === 1 ? part : tf.reshape(part, v.shape));
-      });
-    });
-    tf.dispose(grads);
-  }
-
-  dispose(): void {
-    this.theta.dispose();
-  }
+  out.fill(1, nFeatures * m, (nFeatures + 1) * m);
 }
 
 /**
@@ -106,19 +78,19 @@ class FlatParameters {
 export class MlpTrainer {
   private readonly steps: Step[];
   readonly variables: tf.Variable[];
-  /** Forward-pass tensors kept for the gradient; disposed after each step. */
-  private held: tf.Tensor[] = [];
-  private readonly hold = (t: tf.Tensor): void => { this.held.push(tf.keep(t)); };
-  private readonly flat: FlatParameters;
+  /** All parameters as one flat vector, per dense layer its kernel [n_in, n_out] row-major, then its bias. */
+  private readonly theta: tf.Variable;
+  /** λ of each parameter [n_parameters] (0 for biases), when a layer has an L2 penalty. */
+  private readonly decay?: tf.Tensor1D;
+  /** Rows of ones [1, 1, n] by batch size n, for the bias gradient. */
+  private readonly onesRows = new Map<number, tf.Tensor3D>();
   private lastTurn = Date.now();
 
   /**
-   * @throws Error for a layer other than Dense-with-bias and Dropout, or an activation outside relu, linear,
-   *   sigmoid, tanh, softmax (softmax only with the cross-entropy loss).
+   * @throws Error for a layer other than Dense-with-bias and Dropout, an activation outside relu, linear, sigmoid,
+   *   tanh, softmax (softmax only with the cross-entropy loss), or a kernel regularizer other than L2.
    */
   constructor(model: tfl.LayersModel, private readonly loss: RowLoss) {
-    const explicitTranspose = tf.getBackend() === 'wasm';
-    let first = true;
     this.steps = model.layers.map((layer): Step => {
       const l = layer as unknown as DenseLayerInternals;
       const name = l.getClassName();
@@ -127,37 +99,94 @@ export class MlpTrainer {
       if (name !== 'Dense' || !l.kernel || !l.bias) throw new Error(`mlp training: layer ${layer.name} is a ${name}; only Dense (with bias) and Dropout layers are trained here`);
       if (!ACTIVATIONS.includes(activation)) throw new Error(`mlp training: layer ${layer.name} has activation ${activation}; expected one of ${ACTIVATIONS.join(', ')}`);
       if (activation === 'softmax' && loss !== 'crossentropy') throw new Error(`mlp training: softmax output needs the cross-entropy loss, not ${loss}`);
-      const reg = l.kernelRegularizer;
-      const step: DenseStep = {
-        kind: 'dense', kernel: l.kernel.read(), bias: l.bias.read(), activation: activation as DenseActivation,
-        penalty: reg ? (w) => reg.apply(w) : undefined, op: denseOp(activation as DenseActivation, !first, explicitTranspose, this.hold),
-      };
-      first = false;
-      return step;
+      const kernel = l.kernel.read();
+      const [nIn, nOut] = kernel.shape as [number, number];
+      return { kind: 'dense', kernel, bias: l.bias.read(), activation: activation as DenseActivation, nIn, nOut, l2: l2Of(l, layer.name) };
     });
-    this.variables = this.steps.flatMap((s) => (s.kind === 'dense' ? [s.kernel, s.bias] : []));
-    this.flat = new FlatParameters(this.variables);
+    const dense = this.steps.filter((s): s is DenseStep => s.kind === 'dense');
+    this.variables = dense.flatMap((s) => [s.kernel, s.bias]);
+    this.theta = tf.tidy(() => tf.variable(tf.concat(this.variables.map((v) => tf.reshape(v, [-1]))), false));
+    if (dense.some((s) => s.l2 > 0)) {
+      this.decay = tf.tensor1d(dense.flatMap((s) => [...new Array<number>(s.nIn * s.nOut).fill(s.l2), ...new Array<number>(s.nOut).fill(0)]));
+    }
   }
 
-  /** Frees the flat parameter copy (the optimizer's slots for it stay with the optimizer). */
+  /** Frees the flat parameter copy and the trainer's constants (the optimizer's slots for θ stay with the optimizer). */
   dispose(): void {
-    this.flat.dispose();
+    this.theta.dispose();
+    this.decay?.dispose();
+    this.onesRows.forEach((t) => t.dispose());
+    this.onesRows.clear();
   }
 
-  /** Outputs [n, k] before a softmax output's softmax (its logits); dropout only when `seed` is given. */
-  private forward(x: tf.Tensor2D, seed?: () => number): tf.Tensor2D {
+  private onesRow(n: number): tf.Tensor3D {
+    const row = this.onesRows.get(n) ?? tf.keep(tf.ones([1, 1, n]) as tf.Tensor3D);
+    this.onesRows.set(n, row);
+    return row;
+  }
+
+  /**
+   * Outputs [1, n, k] of x [1, n, n_features] (logits for a softmax output), and what the backward pass needs.
+   * Each dense layer is one fused kernel (matMul + bias + relu or sigmoid); dropout only when `seed` is given,
+   * drawn as tf.dropout draws it (Srivastava et al. 2014: keep with probability 1 − rate, scale by 1 / (1 − rate)).
+   */
+  private forward(x: tf.Tensor3D, seed?: () => number): { out: tf.Tensor3D; traces: Trace[] } {
+    const traces: Trace[] = [];
     let h = x;
     for (const s of this.steps) {
-      if (s.kind === 'dense') h = s.op(h, s.kernel as tf.Tensor2D, s.bias as tf.Tensor1D);
-      else if (seed && s.rate > 0) { h = tf.dropout(h, s.rate, undefined, seed()) as tf.Tensor2D; this.hold(h); }
+      if (s.kind === 'dropout') {
+        if (!seed || s.rate <= 0) continue;
+        const keep = 1 - s.rate;
+        const mask = tf.div(tf.floor(tf.add(tf.randomUniform(h.shape, 0, 1, 'float32', seed()), keep)), keep) as tf.Tensor3D;
+        h = tf.mul(h, mask);
+        traces.push({ kind: 'dropout', mask });
+        continue;
+      }
+      const kernel = tf.reshape(s.kernel, [1, s.nIn, s.nOut]) as tf.Tensor3D;
+      const fused = s.activation === 'relu' || s.activation === 'sigmoid' ? s.activation : 'linear';
+      // The kernel, not tf.fused.matMul: under a gradient tape the op splits into matMul, add and the activation.
+      const z = tf.engine().runKernel(tf._FusedMatMul, { a: h, b: kernel, bias: s.bias }, { transposeA: false, transposeB: false, activation: fused }) as tf.Tensor3D;
+      const out = s.activation === 'tanh' ? tf.tanh(z) : z;
+      traces.push({ kind: 'dense', step: s, input: h, output: out, kernel });
+      h = out;
     }
-    return h;
+    return { out: h, traces };
   }
 
-  /** Per-row loss [n] of outputs (logits for cross-entropy) against targets [n, k] (one-hot for cross-entropy). */
-  private rowLoss(out: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {
-    if (this.loss === 'crossentropy') return tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(out)), -1)) as tf.Tensor1D;
-    return tf.mean(this.loss === 'mse' ? tf.squaredDifference(out, y) : tf.abs(tf.sub(out, y)), -1) as tf.Tensor1D;
+  /**
+   * Gradients of the loss per dense layer, [1, n_in + 1, n_out] = [dW; db], in layer order, from the loss gradient
+   * with respect to the outputs. `inputAugmented` [1, n_features + 1, n] is [xᵀ; 1ᵀ] of the batch, made on upload.
+   * Per layer: dz = dh ⊙ f′(out), [dW; db] = [inᵀ; 1ᵀ] · dz, dh_in = dz · Wᵀ (not for the layer whose input is the batch).
+   */
+  private backward(traces: Trace[], outGradient: tf.Tensor3D, inputAugmented: tf.Tensor3D): tf.Tensor3D[] {
+    const grads: tf.Tensor3D[] = [];
+    let dh = outGradient;
+    for (let i = traces.length - 1; i >= 0; i--) {
+      const t = traces[i]!;
+      if (t.kind === 'dropout') { dh = tf.mul(dh, t.mask); continue; }
+      const o = t.output;
+      const dz: tf.Tensor3D = t.step.activation === 'relu' ? tf.mul(dh, tf.step(o))
+        : t.step.activation === 'sigmoid' ? tf.mul(dh, tf.mul(o, tf.sub(1, o)))
+          : t.step.activation === 'tanh' ? tf.mul(dh, tf.sub(1, tf.square(o)))
+            : dh;
+      const isFirst = i === 0;
+      const augmented = isFirst ? inputAugmented : tf.concat([transposeLast2(t.input), this.onesRow(t.input.shape[1])], 1);
+      grads.unshift(product(augmented, dz));
+      if (!isFirst) dh = product(dz, transposeLast2(t.kernel));
+    }
+    return grads;
+  }
+
+  /** One optimizer step on θ from the layers' gradients (plus 2λ·W), then the variables rewritten from θ. */
+  private update(optimizer: FlatOptimizer, grads: tf.Tensor3D[]): void {
+    const flat = tf.concat(grads.map((g) => tf.reshape(g, [-1]))) as tf.Tensor1D;
+    optimizer.step(this.theta, this.decay ? tf.add(flat, tf.mul(this.theta, tf.mul(this.decay, 2))) : flat);
+    let offset = 0;
+    for (const v of this.variables) {
+      const part = tf.slice(this.theta, offset, v.size);
+      v.assign(v.rank === 1 ? part : tf.reshape(part, v.shape));
+      offset += v.size;
+    }
   }
 
   /**
@@ -165,32 +194,29 @@ export class MlpTrainer {
    * x [n · n_features] and y [n · k] are row-major float32; `rowWeights` [n] are class weights per row.
    * @returns the epoch's training loss: batch losses (with L2 penalties) averaged with batch sizes as weights, as `fit` reports it.
    */
-  async epoch(x: Float32Array, y: Float32Array, rowWeights: Float32Array | undefined, n: number, batchSize: number, optimizer: tf.Optimizer, nextSeed: () => number): Promise<number> {
+  async epoch(x: Float32Array, y: Float32Array, rowWeights: Float32Array | undefined, n: number, batchSize: number, optimizer: FlatOptimizer, nextSeed: () => number): Promise<number> {
     const nFeatures = x.length / n;
     const k = y.length / n;
     const losses: tf.Scalar[] = [];
     const sizes: number[] = [];
+    const augmented = new Float32Array((nFeatures + 1) * batchSize);
     try {
       for (let start = 0; start < n; start += batchSize) {
-        const end = Math.min(n, start + batchSize);
-        const xb = tf.tensor2d(x.subarray(start * nFeatures, end * nFeatures), [end - start, nFeatures]);
-        const yb = tf.tensor2d(y.subarray(start * k, end * k), [end - start, k]);
-        const wb = rowWeights ? tf.tensor1d(rowWeights.subarray(start, end)) : undefined;
-        try {
-          const { value, grads } = tf.variableGrads(() => {
-            const rows = this.rowLoss(this.forward(xb, nextSeed), yb);
-            let total = tf.mean(wb ? tf.mul(rows, wb) : rows) as tf.Scalar;
-            for (const s of this.steps) if (s.kind === 'dense' && s.penalty) total = tf.add(total, s.penalty(s.kernel));
-            return total;
-          }, this.variables);
-          this.release();
-          this.flat.apply(optimizer, grads);
-          losses.push(value);
-          sizes.push(end - start);
-        } finally {
-          this.release();
-          tf.dispose([xb, yb, ...(wb ? [wb] : [])]);
-        }
+        const m = Math.min(n, start + batchSize) - start;
+        augmentedTranspose(x, start, m, nFeatures, augmented);
+        losses.push(tf.tidy(() => {
+          const xb = tf.tensor3d(x.subarray(start * nFeatures, (start + m) * nFeatures), [1, m, nFeatures]);
+          const xa = tf.tensor3d(augmented.subarray(0, (nFeatures + 1) * m), [1, nFeatures + 1, m]);
+          const yb = tf.tensor3d(y.subarray(start * k, (start + m) * k), [1, m, k]);
+          const wb = rowWeights ? tf.tensor3d(rowWeights.subarray(start, start + m), [1, m, 1]) : undefined;
+          const { out, traces } = this.forward(xb, nextSeed);
+          const { loss, gradient } = batchLossWithGradient(this.loss, out, yb, wb);
+          // Keras adds the penalties λ·Σw² at the weights the gradient was taken at: before the step.
+          const total = this.decay ? tf.add(loss, tf.sum(tf.mul(tf.square(this.theta), this.decay))) : loss;
+          this.update(optimizer, this.backward(traces, gradient, xa));
+          return total as tf.Scalar;
+        }));
+        sizes.push(m);
         // A turn of the event loop every 50 ms (as fit's yieldEvery did): a long epoch keeps the worker's heartbeat
         // timer and IPC alive.
         if (Date.now() - this.lastTurn >= 50) {
@@ -207,15 +233,9 @@ export class MlpTrainer {
 
   /** Mean per-row loss (no dropout, no weights, no penalty: Keras's validation loss) of x [n, f] against y [n, k]. */
   evaluate(x: tf.Tensor2D, y: tf.Tensor2D): number {
-    try {
-      return tf.tidy(() => tf.mean(this.rowLoss(this.forward(x), y)).dataSync()[0]!);
-    } finally {
-      this.release();
-    }
-  }
-
-  private release(): void {
-    tf.dispose(this.held);
-    this.held = [];
+    return tf.tidy(() => {
+      const { out } = this.forward(tf.reshape(x, [1, ...x.shape]) as tf.Tensor3D);
+      return batchLoss(this.loss, out, tf.reshape(y, [1, ...y.shape]) as tf.Tensor3D).dataSync()[0]!;
+    });
   }
 }

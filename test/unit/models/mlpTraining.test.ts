@@ -17,8 +17,8 @@ function rows(n: number, f: number, seed: number): number[][] {
 /** The same epochs through tfjs's own `model.fit`: same initial weights, same seeded row order per epoch. */
 async function fitReference(build: () => ReturnType<typeof buildMlp>, x: number[][], y: number[], t: TrainingSpec, nClasses?: number, classWeight?: number[]): Promise<number[]> {
   const net = build();
-  const optimizer = tf.train.adam(t.learning_rate);
-  net.compile({ optimizer, loss: nClasses ? 'categoricalCrossentropy' : 'meanSquaredError' });
+  const optimizer = t.optimizer === 'sgd' ? tf.train.sgd(t.learning_rate) : tf.train.adam(t.learning_rate);
+  net.compile({ optimizer, loss: nClasses ? 'categoricalCrossentropy' : t.loss === 'mae' ? 'meanAbsoluteError' : 'meanSquaredError' });
   const random = seededRandom(t.seed);
   const losses: number[] = [];
   for (let e = 0; e < t.epochs; e++) {
@@ -35,7 +35,7 @@ async function fitReference(build: () => ReturnType<typeof buildMlp>, x: number[
 }
 
 describe.each(['wasm', 'cpu'] as const)('MLP training loop (MlpTrainer) on the %s backend', (backend) => {
-  it('gives the loss trajectory of model.fit: regression with L2, and softmax classification with class weights', async () => {
+  it('gives the loss trajectory of model.fit: regression with L2, softmax classification with class weights, sigmoid layers with MAE and SGD', async () => {
     expect(await selectBackend(backend)).toBe(backend);
     const x = rows(300, 4, 11);
     const t: TrainingSpec = { optimizer: 'adam', learning_rate: 0.01, loss: 'mse', epochs: 6, batch_size: 64, seed: 5 };
@@ -52,6 +52,14 @@ describe.each(['wasm', 'cpu'] as const)('MLP training loop (MlpTrainer) on the %
     const oursC = (await trainMlp(buildMlp(spec, 4, 3, { nClasses: 3 }), x, c, t, { nClasses: 3, classWeight: w })).map((r) => r.loss);
     const refC = await fitReference(() => buildMlp(spec, 4, 3, { nClasses: 3 }), x, c, t, 3, w);
     oursC.forEach((l, i) => expect(l).toBeCloseTo(refC[i]!, 4));
+    // Sigmoid and linear hidden layers and the mean absolute error, by plain SGD: its steps are proportional to the
+    // gradient (Adam's and RMSprop's are not), so a gradient off by a factor shows in the losses.
+    const other = { type: 'mlp' as const, hidden_layers: [{ units: 12, activation: 'sigmoid' as const }, { units: 6, activation: 'linear' as const }] };
+    const tm: TrainingSpec = { optimizer: 'sgd', learning_rate: 0.2, loss: 'mae', epochs: 6, batch_size: 50, seed: 8 };
+    const oursM = (await trainMlp(buildMlp(other, 4, 6), x, y, tm)).map((r) => r.loss);
+    const refM = await fitReference(() => buildMlp(other, 4, 6), x, y, tm);
+    oursM.forEach((l, i) => expect(l).toBeCloseTo(refM[i]!, 4));
+    expect(oursM[5]!).toBeLessThan(0.9 * oursM[0]!);
   });
 
   it('fits y = 2x + 1 to 1e-3 (linear network), and a seeded run with dropout repeats exactly, leaving no tensors behind', async () => {
