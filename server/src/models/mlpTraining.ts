@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { FlatOptimizer } from './flatOptimizers';
 import { batchLoss, batchLossWithGradient, type RowLoss } from './mlpLoss';
-import { transposeLast2 } from './transposeKernel';
+import { augmentedTranspose, splitFlat, transposeLast2 } from './trainingKernels';
 
 export type { RowLoss } from './mlpLoss';
 
@@ -62,7 +62,7 @@ function l2Of(layer: DenseLayerInternals, name: string): number {
  * [xᵀ; 1ᵀ] [n_features + 1, m] of rows start … start + m − 1 of x [n, n_features] (row-major), into `out`: the first
  * layer's input as its weight gradient reads it, written on upload instead of transposed by a kernel.
  */
-function augmentedTranspose(x: Float32Array, start: number, m: number, nFeatures: number, out: Float32Array): void {
+function writeAugmentedBatch(x: Float32Array, start: number, m: number, nFeatures: number, out: Float32Array): void {
   const base = start * nFeatures;
   for (let j = 0; j < nFeatures; j++) {
     const row = j * m;
@@ -80,10 +80,14 @@ export class MlpTrainer {
   readonly variables: tf.Variable[];
   /** All parameters as one flat vector, per dense layer its kernel [n_in, n_out] row-major, then its bias. */
   private readonly theta: tf.Variable;
-  /** λ of each parameter [n_parameters] (0 for biases), when a layer has an L2 penalty. */
+  /** λ of each parameter [n_parameters] (0 for biases), when a layer has an L2 penalty; and 2λ, its gradient's factor. */
   private readonly decay?: tf.Tensor1D;
-  /** Rows of ones [1, 1, n] by batch size n, for the bias gradient. */
-  private readonly onesRows = new Map<number, tf.Tensor3D>();
+  private readonly decayTwice?: tf.Tensor1D;
+  /**
+   * Per dense layer, its kernel [1, n_in, n_out] and bias [n_out] cut from θ after each step: what the next forward
+   * pass reads. The LayersModel's variables are rewritten from them once per epoch (`syncVariables`).
+   */
+  private weights: { kernel: tf.Tensor3D; bias: tf.Tensor1D }[] = [];
   private lastTurn = Date.now();
 
   /**
@@ -106,23 +110,36 @@ export class MlpTrainer {
     const dense = this.steps.filter((s): s is DenseStep => s.kind === 'dense');
     this.variables = dense.flatMap((s) => [s.kernel, s.bias]);
     this.theta = tf.tidy(() => tf.variable(tf.concat(this.variables.map((v) => tf.reshape(v, [-1]))), false));
+    this.cutWeights();
     if (dense.some((s) => s.l2 > 0)) {
-      this.decay = tf.tensor1d(dense.flatMap((s) => [...new Array<number>(s.nIn * s.nOut).fill(s.l2), ...new Array<number>(s.nOut).fill(0)]));
+      const lambdas = dense.flatMap((s) => [...new Array<number>(s.nIn * s.nOut).fill(s.l2), ...new Array<number>(s.nOut).fill(0)]);
+      this.decay = tf.tensor1d(lambdas);
+      this.decayTwice = tf.tensor1d(lambdas.map((l) => 2 * l));
     }
   }
 
   /** Frees the flat parameter copy and the trainer's constants (the optimizer's slots for θ stay with the optimizer). */
   dispose(): void {
     this.theta.dispose();
+    this.weights.forEach((w) => tf.dispose([w.kernel, w.bias]));
     this.decay?.dispose();
-    this.onesRows.forEach((t) => t.dispose());
-    this.onesRows.clear();
+    this.decayTwice?.dispose();
   }
 
-  private onesRow(n: number): tf.Tensor3D {
-    const row = this.onesRows.get(n) ?? tf.keep(tf.ones([1, 1, n]) as tf.Tensor3D);
-    this.onesRows.set(n, row);
-    return row;
+  /** Cuts θ into the dense layers' kernels and biases (one kernel call), replacing the previous cut. */
+  private cutWeights(): void {
+    const dense = this.steps.filter((s): s is DenseStep => s.kind === 'dense');
+    const pieces = tf.tidy(() => splitFlat(this.theta as tf.Tensor as tf.Tensor1D, dense.flatMap((s) => [[1, s.nIn, s.nOut], [s.nOut]])).map((t) => tf.keep(t)));
+    this.weights.forEach((w) => tf.dispose([w.kernel, w.bias]));
+    this.weights = dense.map((_, i) => ({ kernel: pieces[2 * i] as tf.Tensor3D, bias: pieces[2 * i + 1] as tf.Tensor1D }));
+  }
+
+  /** Rewrites the LayersModel's variables from θ: after an epoch, before anyone reads, saves or predicts with them. */
+  private syncVariables(): void {
+    tf.tidy(() => this.weights.forEach((w, i) => {
+      this.variables[2 * i]!.assign(tf.reshape(w.kernel, this.variables[2 * i]!.shape));
+      this.variables[2 * i + 1]!.assign(w.bias);
+    }));
   }
 
   /**
@@ -133,6 +150,7 @@ export class MlpTrainer {
   private forward(x: tf.Tensor3D, seed?: () => number): { out: tf.Tensor3D; traces: Trace[] } {
     const traces: Trace[] = [];
     let h = x;
+    let dense = 0;
     for (const s of this.steps) {
       if (s.kind === 'dropout') {
         if (!seed || s.rate <= 0) continue;
@@ -142,10 +160,10 @@ export class MlpTrainer {
         traces.push({ kind: 'dropout', mask });
         continue;
       }
-      const kernel = tf.reshape(s.kernel, [1, s.nIn, s.nOut]) as tf.Tensor3D;
+      const { kernel, bias } = this.weights[dense++]!;
       const fused = s.activation === 'relu' || s.activation === 'sigmoid' ? s.activation : 'linear';
       // The kernel, not tf.fused.matMul: under a gradient tape the op splits into matMul, add and the activation.
-      const z = tf.engine().runKernel(tf._FusedMatMul, { a: h, b: kernel, bias: s.bias }, { transposeA: false, transposeB: false, activation: fused }) as tf.Tensor3D;
+      const z = tf.engine().runKernel(tf._FusedMatMul, { a: h, b: kernel, bias }, { transposeA: false, transposeB: false, activation: fused }) as tf.Tensor3D;
       const out = s.activation === 'tanh' ? tf.tanh(z) : z;
       traces.push({ kind: 'dense', step: s, input: h, output: out, kernel });
       h = out;
@@ -170,23 +188,18 @@ export class MlpTrainer {
           : t.step.activation === 'tanh' ? tf.mul(dh, tf.sub(1, tf.square(o)))
             : dh;
       const isFirst = i === 0;
-      const augmented = isFirst ? inputAugmented : tf.concat([transposeLast2(t.input), this.onesRow(t.input.shape[1])], 1);
+      const augmented = isFirst ? inputAugmented : augmentedTranspose(t.input);
       grads.unshift(product(augmented, dz));
       if (!isFirst) dh = product(dz, transposeLast2(t.kernel));
     }
     return grads;
   }
 
-  /** One optimizer step on θ from the layers' gradients (plus 2λ·W), then the variables rewritten from θ. */
+  /** One optimizer step on θ from the layers' gradients (plus 2λ·W), then θ cut into the next step's weights. */
   private update(optimizer: FlatOptimizer, grads: tf.Tensor3D[]): void {
     const flat = tf.concat(grads.map((g) => tf.reshape(g, [-1]))) as tf.Tensor1D;
-    optimizer.step(this.theta, this.decay ? tf.add(flat, tf.mul(this.theta, tf.mul(this.decay, 2))) : flat);
-    let offset = 0;
-    for (const v of this.variables) {
-      const part = tf.slice(this.theta, offset, v.size);
-      v.assign(v.rank === 1 ? part : tf.reshape(part, v.shape));
-      offset += v.size;
-    }
+    optimizer.step(this.theta, this.decay ? tf.add(flat, tf.mul(this.theta, this.decayTwice!)) : flat);
+    this.cutWeights();
   }
 
   /**
@@ -203,7 +216,7 @@ export class MlpTrainer {
     try {
       for (let start = 0; start < n; start += batchSize) {
         const m = Math.min(n, start + batchSize) - start;
-        augmentedTranspose(x, start, m, nFeatures, augmented);
+        writeAugmentedBatch(x, start, m, nFeatures, augmented);
         losses.push(tf.tidy(() => {
           const xb = tf.tensor3d(x.subarray(start * nFeatures, (start + m) * nFeatures), [1, m, nFeatures]);
           const xa = tf.tensor3d(augmented.subarray(0, (nFeatures + 1) * m), [1, nFeatures + 1, m]);
@@ -224,6 +237,7 @@ export class MlpTrainer {
           this.lastTurn = Date.now();
         }
       }
+      this.syncVariables();
       const values = tf.tidy(() => tf.stack(losses).dataSync());
       return sizes.reduce((sum, size, i) => sum + size * values[i]!, 0) / n;
     } finally {
