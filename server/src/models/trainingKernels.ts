@@ -75,7 +75,7 @@ export function transposeLast2(t: tf.Tensor3D): tf.Tensor3D {
  * @throws Error on wasm for anything but a float32 [1, m, k] tensor.
  */
 export function augmentedTranspose(h: tf.Tensor3D): tf.Tensor3D {
-  const [, m, k] = h.shape;
+  const m = h.shape[1];
   if (tf.getBackend() !== 'wasm') return tf.concat([transposeLast2(h), tf.ones([1, 1, m])], 1);
   ensureRegistered(TRANSPOSE, transposeOnWasm);
   return tf.engine().runKernel(TRANSPOSE, { x: h }, { onesRow: true }) as tf.Tensor3D;
