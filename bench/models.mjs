@@ -1,8 +1,9 @@
 // `npm run bench` (issue 5): model training speed beside Debian's PyTorch and scikit-learn, as ratios.
 //   1. MLP 20 → 64 → 64 → 1 (ReLU), Adam, MSE, batch 256, 10 000 generated rows: ms per epoch on every available
 //      TensorFlow.js backend (our trainMlp: seeded shuffle, MlpTrainer steps), beside PyTorch and scikit-learn's
-//      MLPRegressor on the same rows, with the kernel calls per batch; the same network through model.fit (what
-//      trainMlp did before) and a transposed-vs-plain matMul say where the time went (see WHY below).
+//      MLPRegressor on the same rows (one thread each), with the kernel calls per batch; then where an epoch goes:
+//      the step's matrix products timed alone on each side, the rest; the same network through model.fit (what
+//      trainMlp did before) and a transposed-vs-plain matMul (see WHY below).
 //   2. CART fit time (gini) on breast_cancer.csv and on 100 000 generated rows × 10 features, beside scikit-learn.
 // Usage: node bench/models.mjs [--model-epochs N]   (default 5; `npm run bench` runs it through bench/run.mjs)
 import { spawnSync } from 'node:child_process';
@@ -86,6 +87,36 @@ async function kernelsPerBatch(tf, run) {
   return { total: two.total - one.total, byName };
 }
 
+/**
+ * The matrix products [M, K] · [K, N] of one training step of the benched network (batch 256): the forward pass's
+ * three, then the backward pass's [inᵀ; 1ᵀ] · dz per layer and dz · Wᵀ per hidden layer. Timed here on each backend
+ * and by the Python side with torch.mm, so the table shows how much of an epoch is the products themselves.
+ */
+const STEP_PRODUCTS = [[256, 20, 64], [256, 64, 64], [256, 64, 1], [65, 256, 1], [256, 1, 64], [65, 256, 64], [256, 64, 64], [21, 256, 64]];
+const BATCHES_PER_EPOCH = Math.ceil(ROWS / 256);
+
+/**
+ * ms per epoch of the step's products on the current backend, through the BatchMatMul kernel as the trainer calls it:
+ * with a right operand made just before each call and freed after it, as in training, where it is new every step
+ * (so its packing is included; the kernel that makes it is timed alone and subtracted), and with one right operand
+ * reused (the product alone).
+ */
+function productsPerEpoch(tf, calls) {
+  let fresh = 0; let reused = 0;
+  const time = (f) => { for (let i = 0; i < 50; i++) f(); const t0 = performance.now(); for (let i = 0; i < calls; i++) f(); return (performance.now() - t0) / calls; };
+  for (const [m, k, n] of STEP_PRODUCTS) {
+    const a = tf.randomNormal([1, m, k]);
+    const b = tf.randomNormal([1, k, n]);
+    const zero = tf.scalar(0);
+    const product = (right) => tf.engine().runKernel(tf.BatchMatMul, { a, b: right }, { transposeA: false, transposeB: false });
+    const make = time(() => tf.dispose(tf.add(b, zero)));
+    fresh += time(() => { const right = tf.add(b, zero); tf.dispose([product(right), right]); }) - make;
+    reused += time(() => tf.dispose(product(b)));
+    tf.dispose([a, b, zero]);
+  }
+  return { fresh: fresh * BATCHES_PER_EPOCH, reused: reused * BATCHES_PER_EPOCH };
+}
+
 /** Mean µs of one call of f (after a warm-up). */
 function microseconds(f, calls = 200) {
   for (let i = 0; i < 20; i++) f().dispose();
@@ -125,12 +156,13 @@ async function benchMlp(engine, backend, data) {
   const fit = await kernelsPerBatch(tf, (rows) => net.fit(tf.slice(xs, [0, 0], [rows, 20]), tf.slice(ys, [0, 0], [rows, 1]), { epochs: 1, batchSize: 256, verbose: 0 }));
   // The cause of most of the old gap: a matMul with a transposed operand (as in tfjs's matMul gradient) vs untransposed.
   const a = tf.randomNormal([256, 64]); const b = tf.randomNormal([64, 64]); const dy = tf.randomNormal([256, 64]);
+  const products = productsPerEpoch(tf, backend === 'cpu' ? 10 : 200);
   const matmulUs = microseconds(() => tf.matMul(a, b));
   const matmulTransposedUs = microseconds(() => tf.matMul(a, dy, true, false));
   const flags = backend === 'wasm' ? `SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}` : '';
   [xs, ys, a, b, dy].forEach((t) => t.dispose());
   net.dispose();
-  return { backend, epochMs: median(times), epochCpuMs: median(cpu), fitMs: median(fitTimes), fitCpuMs: median(fitCpu), kernels: ours, fitKernels: fit, matmulUs, matmulTransposedUs, flags };
+  return { backend, epochMs: median(times), epochCpuMs: median(cpu), fitMs: median(fitTimes), fitCpuMs: median(fitCpu), kernels: ours, fitKernels: fit, products, matmulUs, matmulTransposedUs, flags };
 }
 
 function benchTrees(engine, trees) {
@@ -152,13 +184,17 @@ function benchTrees(engine, trees) {
 function peers(dir, data, trees) {
   writeFileSync(join(dir, 'mlp_x.f32'), Buffer.from(Float32Array.from(data.x.flat()).buffer));
   writeFileSync(join(dir, 'mlp_y.f32'), Buffer.from(Float32Array.from(data.y).buffer));
+  writeFileSync(join(dir, 'products.json'), JSON.stringify(STEP_PRODUCTS));
   for (const [name, d] of Object.entries(trees)) {
     writeFileSync(join(dir, `tree_${name}_x.f64`), Buffer.from(Float64Array.from(d.x.flat()).buffer));
     writeFileSync(join(dir, `tree_${name}_y.f64`), Buffer.from(Float64Array.from(d.y).buffer));
     writeFileSync(join(dir, `tree_${name}.json`), JSON.stringify({ rows: d.x.length, features: d.x[0].length, maxDepth: d.maxDepth, repeats: d.repeats }));
   }
   if (!existsSync('/usr/bin/python3')) return { error: '/usr/bin/python3 missing' };
-  const r = spawnSync('/usr/bin/python3', [join(root, 'scripts', 'reference', 'models_bench.py'), dir, String(EPOCHS)], { encoding: 'utf8', timeout: 600_000 });
+  // One thread, as tfjs-wasm runs in Node: Debian's PyTorch multiplies through OpenBLAS, whose threads on both cores
+  // here left the epoch's wall time unchanged (10.1 ms against 10.0) and doubled its CPU time.
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
+  const r = spawnSync('/usr/bin/python3', [join(root, 'scripts', 'reference', 'models_bench.py'), dir, String(EPOCHS)], { encoding: 'utf8', timeout: 600_000, env });
   if (r.status !== 0) return { error: (r.stderr || 'python failed').trim().split('\n').pop() };
   return JSON.parse(r.stdout);
 }
@@ -190,14 +226,20 @@ export async function benchModels() {
   }
   console.log(`MLP training speed (fastest of ${EPOCHS} epochs after a warm-up, both sides; PyTorch ${peer.versions?.torch ?? '—'} on ${peer.torchThreads ?? '?'} threads, scikit-learn ${peer.versions?.sklearn ?? '—'})`);
   console.log(mlp.toString());
-  const why = new Table({ style, head: ['where the time went', 'matMul 256×64·64×64 µs', 'same, transposed operand (Aᵀ·dY) µs', 'backend flags'] });
+  const torchProducts = peer.torchProductsUs ? (peer.torchProductsUs.reduce((a, b) => a + b, 0) * BATCHES_PER_EPOCH) / 1000 : undefined;
+  const split = new Table({ style, head: ['where an epoch goes, ms', 'epoch', `the ${STEP_PRODUCTS.length} matrix products of each step`, '  of which packing the right operand', 'everything else (other kernels, dispatch, optimizer, JS)'] });
+  split.push(['PyTorch', f1(peer.torchEpochMs), f1(torchProducts), '', f1(peer.torchEpochMs !== undefined && torchProducts !== undefined ? peer.torchEpochMs - torchProducts : undefined)]);
+  for (const o of ours) if (!o.error) split.push([`tfjs ${o.backend} (trainMlp)`, f1(o.epochMs), f1(o.products.fresh), f1(o.products.fresh - o.products.reused), f1(o.epochMs - o.products.fresh)]);
+  console.log(split.toString());
+  const why = new Table({ style, head: ['one product', 'matMul 256×64·64×64 µs', 'same, transposed operand (Aᵀ·dY) µs', 'backend flags'] });
   for (const o of ours) if (!o.error) why.push([o.backend, f1(o.matmulUs), f1(o.matmulTransposedUs), o.flags]);
   console.log(why.toString());
-  // WHY (wasm): tfjs's matMul gradient multiplies with a transposed operand (dW = Xᵀ·dZ, dX = dZ·Wᵀ), which the wasm
-  // backend runs outside XNNPACK in a naive loop (~8× slower at this size): ~60 % of a model.fit epoch. trainMlp's
-  // dense layers carry their own gradient (explicit transpose, then an untransposed matMul), the optimizer updates
-  // one flat parameter vector (Adam: 14 kernels per step instead of 14 per variable), tfjs's per-tensor Identity
-  // copies for the backward pass are avoided, and the loss is read once per epoch instead of once per batch.
+  // WHY (wasm): model.fit's epoch was mostly tfjs's matMul gradient, whose transposed operands the wasm backend
+  // multiplies outside XNNPACK in a naive loop (the table above: ~10× slower), and ~160 small kernels per batch.
+  // trainMlp writes backpropagation out (mlpTraining.ts): untransposed products only, one fused kernel per dense layer,
+  // the bias gradient inside the weight gradient's product, the loss gradient and optimizers written out with their
+  // constants made once, θ updated as one vector and cut by one kernel. What is left is the products themselves:
+  // XNNPACK's 128-bit wasm SIMD on one thread against PyTorch's native (AVX-512) OpenBLAS on one thread.
   for (const o of ours) {
     if (o.error) continue;
     const top = (k) => Object.entries(k.byName).slice(0, 8).map(([n, c]) => `${n} ${c}`).join(', ');

@@ -4,7 +4,8 @@
   /usr/bin/python3 scripts/reference/models_bench.py DATA_DIR EPOCHS
 
 DATA_DIR holds mlp_x.f32 / mlp_y.f32 (10 000 x 20 and 10 000 float32, little-endian) and tree_*.f64 files written
-by the bench. Times: PyTorch (Debian python3-torch) MLP 20-64-64-1, Adam, MSE, batch 256, seconds per epoch;
+by the bench, and products.json (the [M, K, N] of one training step's matrix products). Times: PyTorch (Debian
+python3-torch, one thread) MLP 20-64-64-1, Adam, MSE, batch 256, seconds per epoch, and those products alone;
 scikit-learn MLPRegressor same shape via partial_fit; DecisionTreeClassifier fit times.
 """
 import json
@@ -22,6 +23,7 @@ y = np.fromfile(os.path.join(data_dir, 'mlp_y.f32'), dtype='<f4')
 try:
     import torch
     out['versions']['torch'] = torch.__version__
+    torch.set_num_threads(1)  # the bench also pins OpenBLAS to one thread: tfjs-wasm has one in Node
     out['torchThreads'] = torch.get_num_threads()
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(20, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 1))
@@ -44,6 +46,16 @@ try:
         t0, c0 = time.perf_counter(), time.process_time(); epoch(); t.append(time.perf_counter() - t0); c.append(time.process_time() - c0)
     out['torchEpochMs'] = 1000 * float(np.min(t))  # fastest epoch: least disturbed on a shared machine
     out['torchEpochCpuMs'] = 1000 * float(np.min(c))  # CPU time of the process (all its threads)
+    # The same matrix products as one training step of ours (products.json: [M, K, N] each), µs per call.
+    out['torchProductsUs'] = []
+    for m_, k_, n_ in json.load(open(os.path.join(data_dir, 'products.json'))):
+        a_, b_ = torch.randn(m_, k_), torch.randn(k_, n_)
+        for _ in range(100):
+            torch.mm(a_, b_)
+        t0 = time.perf_counter()
+        for _ in range(2000):
+            torch.mm(a_, b_)
+        out['torchProductsUs'].append(1e6 * (time.perf_counter() - t0) / 2000)
 except ImportError as e:
     out['torchError'] = str(e)
 
