@@ -13,7 +13,9 @@
  *   parameter vector θ, in order.
  * - The loss gradient is written out (mlpLoss.ts), and the batch's losses are read once per epoch, not per batch.
  * - The optimizer updates θ, all parameters at once, instead of each variable (Adam: ~14 kernels per variable), with
- *   the update rules of tfjs's optimizers written out (flatOptimizers.ts).
+ *   the update rules of tfjs's optimizers written out (flatOptimizers.ts). θ is cut into the layers' weights by one
+ *   kernel per step, and the LayersModel's variables are rewritten from θ once per epoch.
+ * - On wasm, two kernels of our own (trainingKernels.ts) transpose and cut θ where tfjs's are slow.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -88,6 +90,8 @@ export class MlpTrainer {
    * pass reads. The LayersModel's variables are rewritten from them once per epoch (`syncVariables`).
    */
   private weights: { kernel: tf.Tensor3D; bias: tf.Tensor1D }[] = [];
+  /** The shapes θ is cut into: per dense layer [1, n_in, n_out], then [n_out]. */
+  private readonly weightShapes: number[][];
   private lastTurn = Date.now();
 
   /**
@@ -110,6 +114,7 @@ export class MlpTrainer {
     const dense = this.steps.filter((s): s is DenseStep => s.kind === 'dense');
     this.variables = dense.flatMap((s) => [s.kernel, s.bias]);
     this.theta = tf.tidy(() => tf.variable(tf.concat(this.variables.map((v) => tf.reshape(v, [-1]))), false));
+    this.weightShapes = dense.flatMap((s) => [[1, s.nIn, s.nOut], [s.nOut]]);
     this.cutWeights();
     if (dense.some((s) => s.l2 > 0)) {
       const lambdas = dense.flatMap((s) => [...new Array<number>(s.nIn * s.nOut).fill(s.l2), ...new Array<number>(s.nOut).fill(0)]);
@@ -128,10 +133,9 @@ export class MlpTrainer {
 
   /** Cuts θ into the dense layers' kernels and biases (one kernel call), replacing the previous cut. */
   private cutWeights(): void {
-    const dense = this.steps.filter((s): s is DenseStep => s.kind === 'dense');
-    const pieces = tf.tidy(() => splitFlat(this.theta as tf.Tensor as tf.Tensor1D, dense.flatMap((s) => [[1, s.nIn, s.nOut], [s.nOut]])).map((t) => tf.keep(t)));
+    const pieces = tf.tidy(() => splitFlat(this.theta as tf.Tensor as tf.Tensor1D, this.weightShapes).map((t) => tf.keep(t)));
     this.weights.forEach((w) => tf.dispose([w.kernel, w.bias]));
-    this.weights = dense.map((_, i) => ({ kernel: pieces[2 * i] as tf.Tensor3D, bias: pieces[2 * i + 1] as tf.Tensor1D }));
+    this.weights = Array.from({ length: pieces.length / 2 }, (_, i) => ({ kernel: pieces[2 * i] as tf.Tensor3D, bias: pieces[2 * i + 1] as tf.Tensor1D }));
   }
 
   /** Rewrites the LayersModel's variables from θ: after an epoch, before anyone reads, saves or predicts with them. */
