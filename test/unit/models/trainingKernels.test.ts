@@ -36,9 +36,11 @@ describe.each(['wasm', 'cpu'] as const)('the MLP trainer\'s kernels on the %s ba
     expect(() => splitFlat(theta, [[2, 5]])).toThrow(/the pieces hold 10 values, the vector 11/);
     tf.dispose([theta, w!, b!, c!]);
   });
+});
 
-  it.runIf(backend === 'wasm')('says what it expected when given something else than float32 [1, m, k]', async () => {
-    expect(await selectBackend(backend)).toBe(backend);
+describe('the transpose kernel on wasm', () => {
+  it('says what it expected when given something else than float32 [1, m, k]', async () => {
+    expect(await selectBackend('wasm')).toBe('wasm');
     const x = tf.tensor3d([1, 2, 3, 4], [1, 2, 2], 'int32');
     expect(() => transposeLast2(x)).toThrow(/expected a float32 \[1, m, k\] tensor, got int32 \[1, 2, 2\]/);
     x.dispose();
