@@ -68,7 +68,7 @@ function treeData(engine) {
 }
 
 // Fastest of the repeats: on a shared machine the minimum is the least disturbed by other processes.
-const median = (v) => Math.min(...v);
+const fastest = (v) => Math.min(...v);
 // CPU time of this process (user + system) in ms: tfjs runs single-threaded here, so under load this is its
 // compute time; Python reports the same (time.process_time) for PyTorch and scikit-learn.
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
@@ -93,7 +93,8 @@ async function kernelsPerBatch(tf, run) {
  * and by the Python side with torch.mm, so the table shows how much of an epoch is the products themselves.
  */
 const STEP_PRODUCTS = [[256, 20, 64], [256, 64, 64], [256, 64, 1], [65, 256, 1], [256, 1, 64], [65, 256, 64], [256, 64, 64], [21, 256, 64]];
-const BATCHES_PER_EPOCH = Math.ceil(ROWS / 256);
+// Every product's work grows with the batch's rows, so an epoch is ROWS / 256 full batches' worth (39 and 16 rows).
+const BATCHES_PER_EPOCH = ROWS / 256;
 
 /**
  * ms per epoch of the step's products on the current backend, through the BatchMatMul kernel as the trainer calls it:
@@ -166,7 +167,7 @@ async function benchMlp(engine, backend, data) {
   const flags = backend === 'wasm' ? `SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}` : '';
   [xs, ys, a, b, dy].forEach((t) => t.dispose());
   net.dispose();
-  return { backend, epochMs: median(times), epochCpuMs: median(cpu), fitMs: median(fitTimes), fitCpuMs: median(fitCpu), kernels: ours, fitKernels: fit, products, matmulUs, matmulTransposedUs, flags };
+  return { backend, epochMs: fastest(times), epochCpuMs: fastest(cpu), fitMs: fastest(fitTimes), fitCpuMs: fastest(fitCpu), kernels: ours, fitKernels: fit, products, matmulUs, matmulTransposedUs, flags };
 }
 
 function benchTrees(engine, trees) {
@@ -180,7 +181,7 @@ function benchTrees(engine, trees) {
       times.push(performance.now() - t0);
       nodes = tree.tree.nodes.length;
     }
-    out[name] = { fitMs: median(times), nodes, rows: d.x.length, features: d.x[0].length };
+    out[name] = { fitMs: fastest(times), nodes, rows: d.x.length, features: d.x[0].length };
   }
   return out;
 }
@@ -231,7 +232,7 @@ export async function benchModels() {
   console.log(`MLP training speed (fastest of ${EPOCHS} epochs after a warm-up, both sides; PyTorch ${peer.versions?.torch ?? '—'} on ${peer.torchThreads ?? '?'} threads, scikit-learn ${peer.versions?.sklearn ?? '—'})`);
   console.log(mlp.toString());
   const torchProducts = peer.torchProductsUs ? (peer.torchProductsUs.reduce((a, b) => a + b, 0) * BATCHES_PER_EPOCH) / 1000 : undefined;
-  const split = new Table({ style, head: ['where an epoch goes, ms', 'epoch', `the ${STEP_PRODUCTS.length} matrix products of each step`, '  of which packing the right operand', 'everything else (other kernels, dispatch, optimizer, JS)'] });
+  const split = new Table({ style, head: ['where an epoch goes, ms', 'epoch', `our step's ${STEP_PRODUCTS.length} matrix products (PyTorch: torch.mm of the same shapes)`, '  of which packing the right operand', 'everything else (other kernels, dispatch, optimizer, JS)'] });
   split.push(['PyTorch', f1(peer.torchEpochMs), f1(torchProducts), '', f1(peer.torchEpochMs !== undefined && torchProducts !== undefined ? peer.torchEpochMs - torchProducts : undefined)]);
   for (const o of ours) if (!o.error) split.push([`tfjs ${o.backend} (trainMlp)`, f1(o.epochMs), f1(o.products.fresh), f1(o.products.fresh - o.products.reused), f1(o.epochMs - o.products.fresh)]);
   console.log(split.toString());
@@ -243,7 +244,9 @@ export async function benchModels() {
   // trainMlp writes backpropagation out (mlpTraining.ts): untransposed products only, one fused kernel per dense layer,
   // the bias gradient inside the weight gradient's product, the loss gradient and optimizers written out with their
   // constants made once, θ updated as one vector and cut by one kernel. What is left is the products themselves:
-  // XNNPACK's 128-bit wasm SIMD on one thread against PyTorch's native (AVX-512) OpenBLAS on one thread.
+  // XNNPACK's 128-bit wasm SIMD on one thread against Debian's OpenBLAS under PyTorch on one thread (native AVX2 FMA
+  // kernels here: OPENBLAS_CORETYPE=Haswell). PyTorch's own step differs (addmm forward, transposed views, bias sums):
+  // its products column times our shapes with torch.mm, an estimate of the same work.
   for (const o of ours) {
     if (o.error) continue;
     const top = (k) => Object.entries(k.byName).slice(0, 8).map(([n, c]) => `${n} ${c}`).join(', ');

@@ -52,10 +52,13 @@ try:
         a_, b_ = torch.randn(m_, k_), torch.randn(k_, n_)
         for _ in range(100):
             torch.mm(a_, b_)
-        t0 = time.perf_counter()
-        for _ in range(2000):
-            torch.mm(a_, b_)
-        out['torchProductsUs'].append(1e6 * (time.perf_counter() - t0) / 2000)
+        rounds = []  # the fastest of 5 rounds, as the bench times ours
+        for _ in range(5):
+            t0 = time.perf_counter()
+            for _ in range(500):
+                torch.mm(a_, b_)
+            rounds.append(1e6 * (time.perf_counter() - t0) / 500)
+        out['torchProductsUs'].append(min(rounds))
 except ImportError as e:
     out['torchError'] = str(e)
 

@@ -79,7 +79,7 @@ describe('the MLP beats the naive baseline on the examples (real worker, wasm, t
     expect(report.importance!.features[0]!.feature).toBe('price_lag1');
   });
 
-  it('diabetes-mlp: validation RMSE 51.42 against the training mean\'s 78.92', async () => {
+  it('diabetes-mlp: validation RMSE 51.82 against the training mean\'s 78.92', async () => {
     const specPath = exampleCopy('diabetes', 'diabetes-mlp.xai.yaml', 'diabetes.csv');
     const result = await runJob({ kind: 'train', specPath, backend: 'wasm' }, { workerPath });
     expect(result.message).toBeUndefined();
@@ -90,8 +90,8 @@ describe('the MLP beats the naive baseline on the examples (real worker, wasm, t
     const modelError = m.model.rmse;
     const baselineError = m.baseline.rmse;
     expect(modelError).toBeLessThan(baselineError);
-    expect(modelError).toBeCloseTo(51.4154, 3);
+    expect(modelError).toBeCloseTo(51.8197, 3);
     expect(baselineError).toBeCloseTo(78.9171, 3);
-    expect(m.model.r2).toBeCloseTo(0.5751, 4);
+    expect(m.model.r2).toBeCloseTo(0.5684, 4);
   });
 });

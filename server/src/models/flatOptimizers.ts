@@ -1,9 +1,10 @@
 /**
- * The MLP trainer's optimizers, on one flat parameter vector θ: the update rules of tfjs's `tf.train.sgd`,
- * `momentum`, `rmsprop` and `adam` with their defaults, in fewer kernels and with their constants made once.
- * tfjs's own optimizers turn every number in their formulas into a new scalar tensor each step (about ten uploads
- * per Adam step) and spend 16 kernels on Adam; at 40 steps per epoch of a small network that was a tenth of the epoch.
- * test/unit/models/flatOptimizers.test.ts checks each rule against tfjs's optimizer, step by step.
+ * The MLP trainer's optimizers, on one flat parameter vector θ: tfjs's `tf.train.sgd`, `momentum`, `rmsprop` and
+ * `adam` with their defaults, computed by the same kernels in the same order, so each step gives tfjs's values to the
+ * bit on the same backend. What differs is the overhead: tfjs's optimizers turn every number in their formulas into a
+ * new scalar tensor at each step (about ten uploads per Adam step); here the fixed ones are made once (the learning
+ * rate when it changes; Adam still uploads its two bias corrections per step), and θ is one variable instead of one
+ * per layer. test/unit/models/flatOptimizers.test.ts checks each rule against tfjs's optimizer, step by step.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -57,34 +58,37 @@ class Rate {
   dispose(): void { this.scalar?.dispose(); this.scalar = undefined; }
 }
 
-/** Plain gradient descent: θ ← θ − η·g. */
+/** Plain gradient descent, as tf.train.sgd(η): θ ← θ + (−η)·g. */
 class Sgd implements FlatOptimizer {
-  private readonly rate = new Rate();
+  private readonly negativeRate = new Rate();
   constructor(public learningRate: number) {}
   step(theta: tf.Variable, g: tf.Tensor1D): void {
-    tf.tidy(() => theta.assign(tf.sub(theta, tf.mul(g, this.rate.of(this.learningRate)))));
+    tf.tidy(() => theta.assign(tf.add(tf.mul(this.negativeRate.of(-this.learningRate), g), theta)));
   }
-  dispose(): void { this.rate.dispose(); }
+  dispose(): void { this.negativeRate.dispose(); }
 }
 
-/** Heavy-ball momentum (Polyak 1964), as tf.train.momentum without Nesterov: a ← μ·a + g; θ ← θ − η·a. */
+/** Heavy-ball momentum (Polyak 1964), as tf.train.momentum(η, μ) without Nesterov: a ← μ·a + g; θ ← θ + (−η)·a. */
 class Momentum implements FlatOptimizer {
   private readonly accumulation = new Slot();
   private readonly constants = new Constants();
-  private readonly rate = new Rate();
+  private readonly negativeRate = new Rate();
   constructor(public learningRate: number, private readonly momentum: number) {}
   step(theta: tf.Variable, g: tf.Tensor1D): void {
     tf.tidy(() => {
       const a = this.accumulation.get(theta);
-      const next = tf.add(tf.mul(a, this.constants.of(this.momentum)), g);
+      const next = tf.add(tf.mul(this.constants.of(this.momentum), a), g);
       a.assign(next);
-      theta.assign(tf.sub(theta, tf.mul(next, this.rate.of(this.learningRate))));
+      theta.assign(tf.add(tf.mul(this.negativeRate.of(-this.learningRate), next), theta));
     });
   }
-  dispose(): void { this.accumulation.dispose(); this.constants.dispose(); this.rate.dispose(); }
+  dispose(): void { this.accumulation.dispose(); this.constants.dispose(); this.negativeRate.dispose(); }
 }
 
-/** RMSprop (Tieleman & Hinton 2012) as tf.train.rmsprop(η): s ← s + (1 − ρ)(g² − s); θ ← θ − η·g / √(s + ε), ρ = 0.9. */
+/**
+ * RMSprop (Tieleman & Hinton 2012) as tf.train.rmsprop(η): ρ = 0.9, no momentum, not centred.
+ * s ← ρ·s + (1 − ρ)·g²; θ ← θ − η·g / √(s + ε).
+ */
 class RmsProp implements FlatOptimizer {
   private readonly meanSquare = new Slot();
   private readonly constants = new Constants();
@@ -93,41 +97,49 @@ class RmsProp implements FlatOptimizer {
   step(theta: tf.Variable, g: tf.Tensor1D): void {
     tf.tidy(() => {
       const s = this.meanSquare.get(theta);
-      const next = tf.add(s, tf.mul(tf.sub(tf.square(g), s), this.constants.of(1 - this.rho)));
+      const next = tf.add(tf.mul(s, this.constants.of(this.rho)), tf.mul(tf.square(g), this.constants.of(1 - this.rho)));
       s.assign(next);
-      const step = tf.div(tf.mul(g, this.rate.of(this.learningRate)), tf.sqrt(tf.add(next, this.constants.of(EPSILON))));
-      theta.assign(tf.sub(theta, step));
+      // tfjs adds its momentum term μ·moments first; with μ = 0 that adds an exact 0.
+      theta.assign(tf.sub(theta, tf.div(tf.mul(g, this.rate.of(this.learningRate)), tf.sqrt(tf.add(next, this.constants.of(EPSILON))))));
     });
   }
   dispose(): void { this.meanSquare.dispose(); this.constants.dispose(); this.rate.dispose(); }
 }
 
 /**
- * Adam (Kingma & Ba 2015, Algorithm 1) as tf.train.adam(η): β1 0.9, β2 0.999, ε 1e-7. Written as the paper's
- * "more efficient" form: θ ← θ − αₜ·m / (√v + ε̂ₜ) with αₜ = η·√(1 − β2ᵗ) / (1 − β1ᵗ) and ε̂ₜ = ε·√(1 − β2ᵗ), which is
- * θ ← θ − η·m̂ / (√v̂ + ε) exactly; the moments as m ← m + (1 − β1)(g − m), v ← v + (1 − β2)(g² − v).
+ * Adam (Kingma & Ba 2015, Algorithm 1) as tf.train.adam(η): β1 0.9, β2 0.999, ε 1e-7.
+ * m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; θ ← θ + (−η)·(m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε).
+ * β1ᵗ and β2ᵗ are float32 running products, as tfjs keeps them (Math.fround: the product of two float32 numbers is
+ * exact in a double, so rounding it once is float32 multiplication).
  */
 class Adam implements FlatOptimizer {
   private readonly m = new Slot();
   private readonly v = new Slot();
   private readonly constants = new Constants();
-  private t = 0;
-  constructor(public learningRate: number, private readonly beta1 = 0.9, private readonly beta2 = 0.999) {}
+  private readonly negativeRate = new Rate();
+  private beta1Power: number;
+  private beta2Power: number;
+  constructor(public learningRate: number, private readonly beta1 = 0.9, private readonly beta2 = 0.999) {
+    this.beta1Power = Math.fround(beta1);
+    this.beta2Power = Math.fround(beta2);
+  }
   step(theta: tf.Variable, g: tf.Tensor1D): void {
-    this.t++;
-    const correction2 = Math.sqrt(1 - this.beta2 ** this.t);
-    const alpha = (this.learningRate * correction2) / (1 - this.beta1 ** this.t);
     tf.tidy(() => {
       const m = this.m.get(theta);
       const v = this.v.get(theta);
-      const mNext = tf.add(m, tf.mul(tf.sub(g, m), this.constants.of(1 - this.beta1)));
-      const vNext = tf.add(v, tf.mul(tf.sub(tf.square(g), v), this.constants.of(1 - this.beta2)));
+      const c = (value: number): tf.Scalar => this.constants.of(value);
+      const mNext = tf.add(tf.mul(m, c(this.beta1)), tf.mul(g, c(1 - this.beta1)));
+      const vNext = tf.add(tf.mul(v, c(this.beta2)), tf.mul(tf.square(g), c(1 - this.beta2)));
+      const mHat = tf.div(mNext, tf.scalar(Math.fround(1 - this.beta1Power)));
+      const vHat = tf.div(vNext, tf.scalar(Math.fround(1 - this.beta2Power)));
       m.assign(mNext);
       v.assign(vNext);
-      theta.assign(tf.sub(theta, tf.mul(tf.div(mNext, tf.add(tf.sqrt(vNext), EPSILON * correction2)), alpha)));
+      theta.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), c(EPSILON))), this.negativeRate.of(-this.learningRate)), theta));
     });
+    this.beta1Power = Math.fround(this.beta1Power * Math.fround(this.beta1));
+    this.beta2Power = Math.fround(this.beta2Power * Math.fround(this.beta2));
   }
-  dispose(): void { this.m.dispose(); this.v.dispose(); this.constants.dispose(); }
+  dispose(): void { this.m.dispose(); this.v.dispose(); this.constants.dispose(); this.negativeRate.dispose(); }
 }
 
 /**

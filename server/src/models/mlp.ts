@@ -57,13 +57,24 @@ export function buildMlp(spec: ModelSpec, nFeatures: number, seed: number, optio
   return model;
 }
 
+/** tfjs's optimizer of the spec's settings, for the model's training config (what model.json records). */
 function optimizerOf(training: TrainingSpec, momentum: number): tf.Optimizer {
   switch (training.optimizer) {
     case 'adam': return tf.train.adam(training.learning_rate);
     // SGD with (heavy-ball) momentum when momentum > 0 (Polyak 1964; Sutskever et al. 2013).
-    case 'sgd': return momentum > 0 ? tf.train.momentum(training.learning_rate, momentum) : tf.train.sgd(training.learning_rate);
+    case 'sgd': return momentum > 0 ? withCompleteDispose(tf.train.momentum(training.learning_rate, momentum)) : tf.train.sgd(training.learning_rate);
     case 'rmsprop': return tf.train.rmsprop(training.learning_rate);
   }
+}
+
+/** tfjs 4.22's MomentumOptimizer.dispose forgets SGD's learning-rate scalar `c`: one tensor leaked per model. */
+function withCompleteDispose(optimizer: tf.MomentumOptimizer): tf.MomentumOptimizer {
+  const dispose = optimizer.dispose.bind(optimizer);
+  optimizer.dispose = () => {
+    dispose();
+    (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
+  };
+  return optimizer;
 }
 
 /** A learning-rate schedule: the rate of epoch e (1-based) from the initial rate r₀. */
@@ -168,8 +179,11 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
   const rowLoss: RowLoss = nClasses ? 'crossentropy' : training.loss === 'mae' ? 'mae' : 'mse';
   // The model is compiled with a fresh optimizer of the same settings, owned by the model (freed with it): model.json
   // keeps its training config and a later `fit` starts clean. The batches run through MlpTrainer with `optimizer`.
+  // A model trained before owns the optimizer of that compile, which compile would drop without freeing.
+  const owner = model as unknown as { isOptimizerOwned: boolean; optimizer?: tf.Optimizer };
+  if (owner.isOptimizerOwned) owner.optimizer?.dispose();
   model.compile({ optimizer: optimizerOf(training, options.momentum ?? 0), loss: nClasses ? 'categoricalCrossentropy' : rowLoss === 'mae' ? 'meanAbsoluteError' : 'meanSquaredError' });
-  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+  owner.isOptimizerOwned = true;
   const trainer = new MlpTrainer(model, rowLoss);
   const xBuffer = new Float32Array(n * nFeatures);
   const yBuffer = new Float32Array(n * width);
@@ -184,11 +198,13 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
       shuffleRows(flatX, xBuffer, order, nFeatures);
       shuffleRows(flatY, yBuffer, order, width);
       if (wBuffer && flatW) shuffleRows(flatW, wBuffer, order, 1);
-      const loss = await trainer.epoch(xBuffer, yBuffer, wBuffer, n, training.batch_size, optimizer, nextSeed);
-      if (!Number.isFinite(loss)) {
-        throw new Error(`training diverged at epoch ${epoch}: the loss is ${loss}; lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
-      }
+      const { loss, parametersFinite } = await trainer.epoch(xBuffer, yBuffer, wBuffer, n, training.batch_size, optimizer, nextSeed);
+      const diverged = (what: string): Error => new Error(`training diverged at epoch ${epoch}: ${what}; lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
+      if (!Number.isFinite(loss)) throw diverged(`the loss is ${loss}`);
+      // Each batch's loss is taken before its step: the epoch's last step can still overflow the weights.
+      if (!parametersFinite) throw diverged(`the weights are no longer finite after its last step (its loss was ${loss.toPrecision(4)})`);
       const record: EpochRecord = val ? { epoch, loss, valLoss: trainer.evaluate(val[0], val[1]) } : { epoch, loss };
+      if (record.valLoss !== undefined && !Number.isFinite(record.valLoss)) throw diverged(`the validation loss is ${record.valLoss}`);
       history.push(record);
       await options.onEpoch?.(record, training.epochs);
       if (earlyStopping && record.valLoss !== undefined) {
@@ -196,6 +212,14 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
           best?.weights.forEach((w) => w.dispose());
           best = { loss: record.valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
         } else if (epoch - best.epoch >= earlyStopping.patience) break;
+      }
+    }
+    // Without validation rows nothing has looked at the outputs: finite weights can still overflow them.
+    const last = history.at(-1);
+    if (!val && last) {
+      const trainLoss = tf.tidy(() => trainer.evaluate(tf.tensor2d(flatX, [n, nFeatures]), tf.tensor2d(flatY, [n, width])));
+      if (!Number.isFinite(trainLoss)) {
+        throw new Error(`training diverged at epoch ${last.epoch}: the model's outputs on the training rows are no longer finite (the loss is ${trainLoss}); lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
       }
     }
     if (best && (earlyStopping?.restoreBest ?? true)) model.setWeights(best.weights);

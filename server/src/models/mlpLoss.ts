@@ -1,8 +1,13 @@
 /**
  * The MLP's training losses with their gradients written out, so that one training step is a fixed, short list of
- * kernels instead of what tfjs's autodiff records for the same expression (~20 kernels for a weighted mean of
- * squared errors, 4 here). Semantics are Keras's: per-row loss (mean over outputs for mse and mae; categorical
- * cross-entropy over the classes), times the row's class weight, averaged over the batch's rows.
+ * kernels instead of what tfjs's autodiff records for the same expression (~20 kernels for a mean of squared errors,
+ * 4 here; 7 with row weights). As Keras: per-row loss (mean over outputs for mse and mae; categorical cross-entropy
+ * over the classes), times the row's class weight, averaged over the batch's rows.
+ *
+ * Cross-entropy is computed from the logits (log-softmax), as PyTorch's CrossEntropyLoss and TensorFlow's
+ * `from_logits=True` do. Keras's categoricalCrossentropy takes the softmax probabilities and clips them to
+ * [1e-7, 1 − 1e-7]: the two agree unless a row gives its own class a probability under 1e-7, where Keras caps the
+ * row's loss at −ln 1e-7 ≈ 16.1 (and its gradient at 0) and this keeps the exact value and gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -1,20 +1,22 @@
 /**
  * One epoch of minibatch training of a `buildMlp` network: backpropagation written out (Rumelhart et al. 1986) in
- * TensorFlow.js kernels on the network's own variables, instead of `LayersModel.fit` or tfjs's autodiff. Same loss
- * (Keras semantics: per-row loss × class weight, batch mean, plus the layers' L2 penalties), same update rules
- * as tfjs's optimizers, so the LayersModel is saved and reloaded as before.
+ * TensorFlow.js kernels, on a flat copy θ of the network's variables that is written back into them after every
+ * epoch, instead of `LayersModel.fit` or tfjs's autodiff. Same loss as Keras (per-row loss × class weight, batch mean,
+ * plus the layers' L2 penalties; cross-entropy from the logits, see mlpLoss.ts), same optimizers as tfjs (to the bit,
+ * flatOptimizers.ts), so the LayersModel is saved and reloaded as before.
  *
  * Why by hand (wasm backend, 20 → 64 → 64 → 1, batch 256; `npm run bench` shows the kernels per batch):
  * - A matMul with a transposed operand leaves XNNPACK for a naive loop (about 8× slower); tfjs's matMul gradient
  *   uses two per dense layer. Here every product is untransposed, after an explicit transpose.
- * - Under autodiff tfjs splits a fused matMul + bias + ReLU into three kernels; here it stays one.
+ * - Under autodiff tfjs splits a fused matMul + bias + ReLU into three kernels; here it stays one (relu, sigmoid and
+ *   linear layers; tanh adds its own kernel).
  * - The bias gradient Σ_rows dz is a reduction over the first axis (a transpose and a sum in tfjs). Here it comes out
  *   of the weight gradient's product for free: [xᵀ; 1ᵀ] · dz = [dW; db], which is also the layer's slice of the flat
  *   parameter vector θ, in order.
  * - The loss gradient is written out (mlpLoss.ts), and the batch's losses are read once per epoch, not per batch.
  * - The optimizer updates θ, all parameters at once, instead of each variable (Adam: ~14 kernels per variable), with
- *   the update rules of tfjs's optimizers written out (flatOptimizers.ts). θ is cut into the layers' weights by one
- *   kernel per step, and the LayersModel's variables are rewritten from θ once per epoch.
+ *   tfjs's update rules and its constants made once (flatOptimizers.ts). θ is cut into the layers' weights by one
+ *   kernel per step.
  * - On wasm, two kernels of our own (trainingKernels.ts) transpose and cut θ where tfjs's are slow.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -96,7 +98,8 @@ export class MlpTrainer {
 
   /**
    * @throws Error for a layer other than Dense-with-bias and Dropout, an activation outside relu, linear, sigmoid,
-   *   tanh, softmax (softmax only with the cross-entropy loss), or a kernel regularizer other than L2.
+   *   tanh, softmax (softmax only on the output and only with the cross-entropy loss, which needs it), or a kernel
+   *   regularizer other than L2.
    */
   constructor(model: tfl.LayersModel, private readonly loss: RowLoss) {
     this.steps = model.layers.map((layer): Step => {
@@ -112,6 +115,9 @@ export class MlpTrainer {
       return { kind: 'dense', kernel, bias: l.bias.read(), activation: activation as DenseActivation, nIn, nOut, l2: l2Of(l, layer.name) };
     });
     const dense = this.steps.filter((s): s is DenseStep => s.kind === 'dense');
+    // The forward pass stops at the logits: only the output may be softmax, and cross-entropy needs it to be.
+    if (dense.slice(0, -1).some((s) => s.activation === 'softmax')) throw new Error('mlp training: softmax is only trained on the output layer');
+    if (loss === 'crossentropy' && dense.at(-1)?.activation !== 'softmax') throw new Error('mlp training: the cross-entropy loss needs a softmax output layer');
     this.variables = dense.flatMap((s) => [s.kernel, s.bias]);
     this.theta = tf.tidy(() => tf.variable(tf.concat(this.variables.map((v) => tf.reshape(v, [-1]))), false));
     this.weightShapes = dense.flatMap((s) => [[1, s.nIn, s.nOut], [s.nOut]]);
@@ -209,9 +215,11 @@ export class MlpTrainer {
   /**
    * One pass over the rows in the given (already shuffled) order, in batches of `batchSize`, one optimizer step each.
    * x [n · n_features] and y [n · k] are row-major float32; `rowWeights` [n] are class weights per row.
-   * @returns the epoch's training loss: batch losses (with L2 penalties) averaged with batch sizes as weights, as `fit` reports it.
+   * @returns `loss`, the epoch's training loss: batch losses (with L2 penalties) averaged with batch sizes as weights,
+   *   as `fit` reports it; each is taken before its step, so `parametersFinite` says whether the weights are still
+   *   finite after the last one.
    */
-  async epoch(x: Float32Array, y: Float32Array, rowWeights: Float32Array | undefined, n: number, batchSize: number, optimizer: FlatOptimizer, nextSeed: () => number): Promise<number> {
+  async epoch(x: Float32Array, y: Float32Array, rowWeights: Float32Array | undefined, n: number, batchSize: number, optimizer: FlatOptimizer, nextSeed: () => number): Promise<{ loss: number; parametersFinite: boolean }> {
     const nFeatures = x.length / n;
     const k = y.length / n;
     const losses: tf.Scalar[] = [];
@@ -242,8 +250,9 @@ export class MlpTrainer {
         }
       }
       this.syncVariables();
-      const values = tf.tidy(() => tf.stack(losses).dataSync());
-      return sizes.reduce((sum, size, i) => sum + size * values[i]!, 0) / n;
+      // One read per epoch: the batch losses, then 1 when every parameter is finite.
+      const values = tf.tidy(() => tf.concat([tf.stack(losses), tf.reshape(tf.cast(tf.all(tf.isFinite(this.theta)), 'float32'), [1])]).dataSync());
+      return { loss: sizes.reduce((sum, size, i) => sum + size * values[i]!, 0) / n, parametersFinite: values[sizes.length] === 1 };
     } finally {
       tf.dispose(losses);
     }

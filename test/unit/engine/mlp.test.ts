@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../server/src/data/random';
 import { buildMlp, loadMlp, parameterCount, predictMlp, saveMlp, trainMlp } from '../../../server/src/models/mlp';
 import type { TrainingSpec } from '../../../server/src/spec/types';
 import { selectBackend } from '../../../server/src/worker/backend';
@@ -64,6 +65,26 @@ describe('MLP through the TensorFlow.js layers API (cpu backend)', () => {
     const wild = y.map((v) => v * 1e30);
     await expect(trainMlp(model, x, wild, { ...training, optimizer: 'sgd', learning_rate: 1e6, epochs: 50 }))
       .rejects.toThrow(/training diverged at epoch \d+: the loss is (NaN|Infinity); lower training\.learning_rate \(now 1000000\)/);
+    model.dispose();
+  });
+
+  it('stops with a clear error when the last step leaves the weights or the outputs non-finite (its loss, taken before the step, was finite)', async () => {
+    // Inputs of 1e8, not standardized: one SGD step at rate 1 from a finite loss overflows the weights.
+    const r = seededRandom(1);
+    const big = Array.from({ length: 16 }, () => [1e8 * r(), 1e8 * r()]);
+    const messages: string[] = [];
+    for (const backend of ['wasm', 'cpu'] as const) { // cpu last: this suite's backend
+      expect(await selectBackend(backend)).toBe(backend);
+      const model = buildMlp({ type: 'mlp', hidden_layers: [{ units: 4, activation: 'linear' }] }, 2, 1);
+      messages.push(await trainMlp(model, big, big.map(([a, b]) => a! + b!), { optimizer: 'sgd', learning_rate: 1, loss: 'mse', epochs: 1, batch_size: 16, seed: 1 }).then(() => 'trained', (e: Error) => e.message));
+      model.dispose();
+    }
+    // The weights stay finite; the outputs overflow.
+    for (const message of messages) expect(message).toMatch(/training diverged at epoch 1: the model's outputs on the training rows are no longer finite \(the loss is (Infinity|NaN)\); lower training\.learning_rate \(now 1\)/);
+    // A rate of 1e37 (more than a spec allows) sends the weights themselves past float32's range.
+    const model = buildMlp({ type: 'mlp', hidden_layers: [] }, 2, 1);
+    await expect(trainMlp(model, x.map(([a, b]) => [100 * a!, 100 * b!]), y, { optimizer: 'sgd', learning_rate: 1e37, loss: 'mse', epochs: 1, batch_size: 64, seed: 1 }))
+      .rejects.toThrow(/training diverged at epoch 1: the weights are no longer finite after its last step \(its loss was [0-9.e+]+\)/);
     model.dispose();
   });
 });

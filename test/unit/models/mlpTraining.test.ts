@@ -90,6 +90,12 @@ describe.each(['wasm', 'cpu'] as const)('MLP training loop (MlpTrainer) on the %
     expect(runs[1]).toEqual(runs[0]);
     // Training holds forward tensors, a flat parameter copy and optimizer slots: all freed by now.
     expect(tf.memory().numTensors).toBe(tensorsBefore);
+    // Also after training one model twice, with momentum: each training compiles the model with tfjs's optimizer of
+    // the spec (model.json's training config); the earlier one and tfjs's momentum scalar are freed too.
+    const twice = buildMlp({ type: 'mlp', hidden_layers: [{ units: 4, activation: 'relu' }] }, 3, 5);
+    for (let k = 0; k < 2; k++) await trainMlp(twice, xr, yr, { optimizer: 'sgd', learning_rate: 0.01, loss: 'mse', epochs: 2, batch_size: 64, seed: k }, { momentum: 0.9 });
+    twice.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('saves a LayersModel whose reload predicts exactly what the trained network predicted', async () => {
