@@ -214,10 +214,12 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
         } else if (epoch - best.epoch >= earlyStopping.patience) break;
       }
     }
-    // Without validation rows nothing has looked at the outputs: finite weights can still overflow them.
+    // Without validation rows nothing has looked at the outputs: finite weights can still overflow them. A sample of
+    // rows tells (an overflow is not a matter of one row), without a forward pass over a large training set.
     const last = history.at(-1);
     if (!val && last) {
-      const trainLoss = tf.tidy(() => trainer.evaluate(tf.tensor2d(flatX, [n, nFeatures]), tf.tensor2d(flatY, [n, width])));
+      const m = Math.min(n, 1024);
+      const trainLoss = tf.tidy(() => trainer.evaluate(tf.tensor2d(flatX.subarray(0, m * nFeatures), [m, nFeatures]), tf.tensor2d(flatY.subarray(0, m * width), [m, width])));
       if (!Number.isFinite(trainLoss)) {
         throw new Error(`training diverged at epoch ${last.epoch}: the model's outputs on the training rows are no longer finite (the loss is ${trainLoss}); lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
       }
