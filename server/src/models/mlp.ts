@@ -146,7 +146,8 @@ function shuffleRows(from: Float32Array, to: Float32Array, order: readonly numbe
  * run through `MlpTrainer` (see mlpTraining.ts for why not `fit`). Rows are shuffled every epoch by the seeded
  * generator; dropout masks are drawn from a second seeded stream, a new mask per batch.
  * @returns one record per epoch run (fewer than `epochs` when early stopping ended training).
- * @throws Error when the loss stops being finite (the optimizer diverged), naming the epoch.
+ * @throws Error when training diverges, naming the epoch: a training or validation loss that is not finite, weights
+ *   that are not finite after an epoch's last step, or (without validation rows) outputs that are not finite at the end.
  */
 export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[], training: TrainingSpec, options: TrainOptions = {}): Promise<EpochRecord[]> {
   if (x.length === 0) throw new Error('cannot train on no rows');
