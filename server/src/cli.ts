@@ -4,10 +4,11 @@
  *   xai check SPEC…  [--feedback]       prints the specs' diagnostics as file:line:col: severity code message
  *   xai run SPEC [--backend B] [--runs DIR]    trains, evaluates and explains; prints metrics and importance
  *   xai explain SPEC [--backend B] [--runs DIR] recomputes the importance of the latest run
+ *     both with [--watchdog SECONDS] (default 120; 0 = none): a worker silent that long is stopped as hung
  *   xai explain MODEL --data CSV [--target COL] explains a saved model (run folder, model folder, model.json) on a CSV
  */
 import { resolve, join, relative } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import Table from 'cli-table3';
 import type { CrossValidationReport, RunReport, RunResult } from '../../protocol/protocol';
 import { version } from '../../package.json';
@@ -115,7 +116,18 @@ function printReport(report: RunReport, runDir: string): void {
   if (report.artifacts.explanation) out(`Explanation report: ${join(runDir, report.artifacts.explanation)}`);
 }
 
-async function runCommand(kind: WorkerJob['kind'], spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean; memoryLimit?: string }): Promise<number> {
+interface RunOptions { backend: BackendChoice; runs?: string; verbose?: boolean; memoryLimit?: number; watchdog: number }
+
+/** A number option's parser: the value, or Commander's error naming the option and what it expects. */
+function numberAtLeast(min: number, what: string): (value: string) => number {
+  return (value) => {
+    const v = Number(value);
+    if (value.trim() === '' || !Number.isFinite(v) || v < min) throw new InvalidArgumentError(`expected ${what}, not '${value}'`);
+    return v;
+  };
+}
+
+async function runCommand(kind: WorkerJob['kind'], spec: string, opts: RunOptions): Promise<number> {
   const specPath = resolve(spec);
   if (printDiagnostics(specPath)) return 1;
   const printer = progressPrinter();
@@ -128,7 +140,9 @@ async function runCommand(kind: WorkerJob['kind'], spec: string, opts: { backend
       { kind, specPath, runsRoot: opts.runs ? resolve(opts.runs) : undefined, backend: opts.backend },
       {
         onProgress: printer.onProgress, onLog: opts.verbose ? (l) => err(`  ${l}`) : undefined, signal: controller.signal,
-        memoryLimitMb: opts.memoryLimit ? Number(opts.memoryLimit) : undefined,
+        memoryLimitMb: opts.memoryLimit,
+        // As in the extension: a worker that stops sending heartbeats is stopped, so CI does not wait on it for good.
+        ...(opts.watchdog > 0 ? { watchdogSeconds: opts.watchdog, watchdogSource: '--watchdog' } : {}),
       },
     );
   } finally {
@@ -164,16 +178,21 @@ async function explainModelCommand(model: string, csv: string, opts: { backend: 
 const program = new Command();
 program.name('xai').description('Explainable ML pipelines from *.xai.yaml specs').version(version);
 const backendOption = (): Option => new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto');
+const watchdogOption = (): Option => new Option('--watchdog <seconds>', 'stop the worker when it sends no heartbeat for this long; 0: never')
+  .argParser(numberAtLeast(0, 'a number of seconds, 0 or more')).default(120);
+const memoryLimitOption = (): Option => new Option('--memory-limit <MB>', 'heap limit of the worker process in MB')
+  .argParser(numberAtLeast(64, 'a number of MB, 64 or more'));
 program.command('run').argument('<spec>', 'a *.xai.yaml spec').description('train, evaluate and explain the spec')
   .addOption(backendOption()).option('--runs <dir>', 'folder for run folders (default: <spec folder>/.xai/runs)')
-  .option('--verbose', 'print the worker\'s log').option('--memory-limit <MB>', 'heap limit of the worker process in MB')
-  .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean; memoryLimit?: string }) => { process.exitCode = await runCommand('train', spec, opts); });
+  .option('--verbose', 'print the worker\'s log').addOption(memoryLimitOption()).addOption(watchdogOption())
+  .action(async (spec: string, opts: RunOptions) => { process.exitCode = await runCommand('train', spec, opts); });
 program.command('explain').argument('<spec>', 'a *.xai.yaml spec; with --data: a run folder, model folder or model.json')
   .description('recompute the importance of the latest run, or explain a saved model on a CSV (--data)')
   .addOption(backendOption()).option('--runs <dir>', 'folder of run folders').option('--verbose', 'print the worker\'s log')
+  .addOption(watchdogOption())
   .option('--data <csv>', 'explain the model file given as <spec> on this CSV (its columns are the model\'s inputs and target)')
   .option('--target <column>', 'with --data: the target column, when the model does not name it')
-  .action(async (spec: string, opts: { backend: BackendChoice; runs?: string; verbose?: boolean; data?: string; target?: string }) => {
+  .action(async (spec: string, opts: RunOptions & { data?: string; target?: string }) => {
     process.exitCode = opts.data ? await explainModelCommand(spec, opts.data, opts) : await runCommand('explain', spec, opts);
   });
 program.command('check').argument('<specs...>', '*.xai.yaml specs').description('print the specs\' diagnostics as file:line:col: severity code message; exit 1 on errors')

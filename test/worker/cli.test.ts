@@ -47,6 +47,22 @@ describe('xai CLI', () => {
     expect(again.stdout).toContain(`Report: ${html}`);
   });
 
+  it('xai run stops a worker that hangs (no heartbeat) after --watchdog seconds, says so, and refuses a watchdog that is not a number', () => {
+    const { dir, spec } = exampleCopy((s) => s.replace(/epochs: \d+/, 'epochs: 20'));
+    // The worker's test hook (server/src/worker/testHooks.ts) blocks its main thread after epoch 2 of this spec.
+    const env = { ...process.env, NODE_ENV: 'test', XAI_WORKER_TEST_HANG: 'stock-price.xai.yaml:2' };
+    const r = spawnSync(process.execPath, [cli, 'run', spec, '--runs', join(dir, 'runs'), '--watchdog', '2'], { cwd: dir, encoding: 'utf8', env });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: The worker hung: it sent no heartbeat for \d+(\.\d)? s during "Epoch 2\/20.*", so the watchdog \(--watchdog = 2\) stopped it; the previous run is intact\.$/m);
+    expect(existsSync(join(dir, 'runs', 'stock-price', 'latest'))).toBe(false);
+    const bad = xai(['run', spec, '--watchdog', 'soon'], dir);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("error: option '--watchdog <seconds>' argument 'soon' is invalid. expected a number of seconds, 0 or more, not 'soon'");
+    const badMemory = xai(['run', spec, '--memory-limit', '0'], dir);
+    expect(badMemory.status).toBe(1);
+    expect(badMemory.stderr).toContain("argument '0' is invalid. expected a number of MB, 64 or more, not '0'");
+  });
+
   it('xai check and xai run print file:line:col diagnostics and exit 1 on errors', () => {
     const { dir, spec } = exampleCopy((s) => s.replace('epochs: 300', 'epochs: lots').replace('../data/stocks.csv', '../data/nope.csv'));
     const check = xai(['check', 'stock-price/stock-price.xai.yaml'], dir);

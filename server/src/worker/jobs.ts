@@ -54,6 +54,8 @@ export interface JobHandlers {
    * killed and the job ends saying it hung. Default: no watchdog.
    */
   watchdogSeconds?: number;
+  /** What set `watchdogSeconds`, named in the hang message; default the extension's setting. */
+  watchdogSource?: string;
   /** Called once the worker process has exited (after a kill too), with how it ended. */
   onExit?(exit: { pid?: number; code: number | null; signal: NodeJS.Signals | null }): void;
 }
