@@ -18,7 +18,7 @@ import { checkFiles, formatCheckLine } from './spec/checkFiles';
 import { explainModelFile } from './pipeline/explainModelFile';
 import { selectBackend } from './worker/backend';
 import { runJob } from './worker/client';
-import type { BackendChoice, WorkerJob, WorkerProgress } from './worker/jobs';
+import { DEFAULT_WATCHDOG_SECONDS, type BackendChoice, type WorkerJob, type WorkerProgress } from './worker/jobs';
 
 const out = (s = ''): void => { process.stdout.write(`${s}\n`); };
 const err = (s: string): void => { process.stderr.write(`${s}\n`); };
@@ -179,7 +179,7 @@ const program = new Command();
 program.name('xai').description('Explainable ML pipelines from *.xai.yaml specs').version(version);
 const backendOption = (): Option => new Option('--backend <name>', 'TensorFlow.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto');
 const watchdogOption = (): Option => new Option('--watchdog <seconds>', 'stop the worker when it sends no heartbeat for this long; 0: never')
-  .argParser(numberAtLeast(0, 'a number of seconds, 0 or more')).default(120);
+  .argParser(numberAtLeast(0, 'a number of seconds, 0 or more')).default(DEFAULT_WATCHDOG_SECONDS);
 const memoryLimitOption = (): Option => new Option('--memory-limit <MB>', 'heap limit of the worker process in MB')
   .argParser(numberAtLeast(64, 'a number of MB, 64 or more'));
 program.command('run').argument('<spec>', 'a *.xai.yaml spec').description('train, evaluate and explain the spec')

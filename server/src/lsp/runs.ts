@@ -19,7 +19,7 @@ import {
 import { runsRootFor, setDefaultRunsFolder } from '../pipeline/runs';
 import { loadSpecFile } from '../spec/check';
 import { runJob } from '../worker/client';
-import type { BackendChoice } from '../worker/jobs';
+import { DEFAULT_WATCHDOG_SECONDS, type BackendChoice } from '../worker/jobs';
 import type { WorkerJob, WorkerProgress } from '../worker/jobs';
 import { isWorkspaceTrusted, specPathOf, UNTRUSTED_MESSAGE } from './specDocuments';
 
@@ -64,7 +64,7 @@ export interface RunSettings {
   maxExplainRows: number;
 }
 
-export const DEFAULT_RUN_SETTINGS: RunSettings = { backend: 'auto', memoryLimitMb: 4096, watchdogSeconds: 120, maxExplainRows: 10_000 };
+export const DEFAULT_RUN_SETTINGS: RunSettings = { backend: 'auto', memoryLimitMb: 4096, watchdogSeconds: DEFAULT_WATCHDOG_SECONDS, maxExplainRows: 10_000 };
 
 /** A train or explain request in a spec's queue. */
 interface Job {
@@ -272,7 +272,7 @@ export class RunService {
         signal: job.abort.signal,
         ...(this.workerPath ? { workerPath: this.workerPath } : {}),
         ...(s.memoryLimitMb > 0 ? { memoryLimitMb: s.memoryLimitMb } : {}),
-        ...(s.watchdogSeconds > 0 ? { watchdogSeconds: s.watchdogSeconds } : {}),
+        ...(s.watchdogSeconds > 0 ? { watchdogSeconds: s.watchdogSeconds, watchdogSource: 'xaiPipelines.worker.watchdogSeconds' } : {}),
         onStart: (p) => {
           pid = p;
           this.connection.console.log(`[xai] worker pid ${p} started: ${kind} ${specPath}`);

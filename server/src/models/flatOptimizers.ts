@@ -7,8 +7,10 @@
  * per layer. test/unit/models/flatOptimizers.test.ts checks each rule against tfjs's optimizer, step by step.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { TrainingSpec } from '../spec/types';
 
-export type OptimizerName = 'sgd' | 'adam' | 'rmsprop';
+/** The optimizers a spec can name. */
+export type OptimizerName = TrainingSpec['optimizer'];
 
 /** An optimizer of θ [n_parameters]; `learningRate` may change between steps (a schedule). */
 export interface FlatOptimizer {

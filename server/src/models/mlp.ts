@@ -129,6 +129,11 @@ function targetTensor(y: readonly number[], nClasses: number | undefined): tf.Te
   return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(y as number[], 'int32'), nClasses), 'float32') as tf.Tensor2D);
 }
 
+/** The error that ends a diverged training: what was found at which epoch, and what to change. */
+function diverged(epoch: number, what: string, learningRate: number): Error {
+  return new Error(`training diverged at epoch ${epoch}: ${what}; lower training.learning_rate (now ${learningRate}) or standardize the features and the target`);
+}
+
 /** Row r of `to` [n, width] = row order[r] of `from` [n, width] (element loops: a subarray per row costs more). */
 function shuffleRows(from: Float32Array, to: Float32Array, order: readonly number[], width: number): void {
   for (let r = 0; r < order.length; r++) {
@@ -200,12 +205,11 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
       shuffleRows(flatY, yBuffer, order, width);
       if (wBuffer && flatW) shuffleRows(flatW, wBuffer, order, 1);
       const { loss, parametersFinite } = await trainer.epoch(xBuffer, yBuffer, wBuffer, n, training.batch_size, optimizer, nextSeed);
-      const diverged = (what: string): Error => new Error(`training diverged at epoch ${epoch}: ${what}; lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
-      if (!Number.isFinite(loss)) throw diverged(`the loss is ${loss}`);
+      if (!Number.isFinite(loss)) throw diverged(epoch, `the loss is ${loss}`, training.learning_rate);
       // Each batch's loss is taken before its step: the epoch's last step can still overflow the weights.
-      if (!parametersFinite) throw diverged(`the weights are no longer finite after its last step (its loss was ${loss.toPrecision(4)})`);
+      if (!parametersFinite) throw diverged(epoch, `the weights are no longer finite after its last step (its loss was ${loss.toPrecision(4)})`, training.learning_rate);
       const record: EpochRecord = val ? { epoch, loss, valLoss: trainer.evaluate(val[0], val[1]) } : { epoch, loss };
-      if (record.valLoss !== undefined && !Number.isFinite(record.valLoss)) throw diverged(`the validation loss is ${record.valLoss}`);
+      if (record.valLoss !== undefined && !Number.isFinite(record.valLoss)) throw diverged(epoch, `the validation loss is ${record.valLoss}`, training.learning_rate);
       history.push(record);
       await options.onEpoch?.(record, training.epochs);
       if (earlyStopping && record.valLoss !== undefined) {
@@ -221,9 +225,7 @@ export async function trainMlp(model: tfl.LayersModel, x: number[][], y: number[
     if (!val && last) {
       const m = Math.min(n, 1024);
       const trainLoss = tf.tidy(() => trainer.evaluate(tf.tensor2d(flatX.subarray(0, m * nFeatures), [m, nFeatures]), tf.tensor2d(flatY.subarray(0, m * width), [m, width])));
-      if (!Number.isFinite(trainLoss)) {
-        throw new Error(`training diverged at epoch ${last.epoch}: the model's outputs on the training rows are no longer finite (the loss is ${trainLoss}); lower training.learning_rate (now ${training.learning_rate}) or standardize the features and the target`);
-      }
+      if (!Number.isFinite(trainLoss)) throw diverged(last.epoch, `the model's outputs on the training rows are no longer finite (the loss is ${trainLoss})`, training.learning_rate);
     }
     if (best && (earlyStopping?.restoreBest ?? true)) model.setWeights(best.weights);
   } finally {

@@ -63,19 +63,6 @@ function l2Of(layer: DenseLayerInternals, name: string): number {
 }
 
 /**
- * [xᵀ; 1ᵀ] [n_features + 1, m] of rows start … start + m − 1 of x [n, n_features] (row-major), into `out`: the first
- * layer's input as its weight gradient reads it, written on upload instead of transposed by a kernel.
- */
-function writeAugmentedBatch(x: Float32Array, start: number, m: number, nFeatures: number, out: Float32Array): void {
-  const base = start * nFeatures;
-  for (let j = 0; j < nFeatures; j++) {
-    const row = j * m;
-    for (let r = 0; r < m; r++) out[row + r] = x[base + r * nFeatures + j]!;
-  }
-  out.fill(1, nFeatures * m, (nFeatures + 1) * m);
-}
-
-/**
  * Trains the variables of a network made of Dense (with bias) and Dropout layers, as `buildMlp` makes it.
  * Dropout masks are seeded per batch from `nextSeed` (a new mask every batch, repeatable).
  */
@@ -183,10 +170,10 @@ export class MlpTrainer {
 
   /**
    * Gradients of the loss per dense layer, [1, n_in + 1, n_out] = [dW; db], in layer order, from the loss gradient
-   * with respect to the outputs. `inputAugmented` [1, n_features + 1, n] is [xᵀ; 1ᵀ] of the batch, made on upload.
+   * with respect to the outputs.
    * Per layer: dz = dh ⊙ f′(out), [dW; db] = [inᵀ; 1ᵀ] · dz, dh_in = dz · Wᵀ (not for the layer whose input is the batch).
    */
-  private backward(traces: Trace[], outGradient: tf.Tensor3D, inputAugmented: tf.Tensor3D): tf.Tensor3D[] {
+  private backward(traces: Trace[], outGradient: tf.Tensor3D): tf.Tensor3D[] {
     const grads: tf.Tensor3D[] = [];
     let dh = outGradient;
     for (let i = traces.length - 1; i >= 0; i--) {
@@ -197,10 +184,8 @@ export class MlpTrainer {
         : t.step.activation === 'sigmoid' ? tf.mul(dh, tf.mul(o, tf.sub(1, o)))
           : t.step.activation === 'tanh' ? tf.mul(dh, tf.sub(1, tf.square(o)))
             : dh;
-      const isFirst = i === 0;
-      const augmented = isFirst ? inputAugmented : augmentedTranspose(t.input);
-      grads.unshift(product(augmented, dz));
-      if (!isFirst) dh = product(dz, transposeLast2(t.kernel));
+      grads.unshift(product(augmentedTranspose(t.input), dz));
+      if (i > 0) dh = product(dz, transposeLast2(t.kernel));
     }
     return grads;
   }
@@ -224,21 +209,18 @@ export class MlpTrainer {
     const k = y.length / n;
     const losses: tf.Scalar[] = [];
     const sizes: number[] = [];
-    const augmented = new Float32Array((nFeatures + 1) * batchSize);
     try {
       for (let start = 0; start < n; start += batchSize) {
         const m = Math.min(n, start + batchSize) - start;
-        writeAugmentedBatch(x, start, m, nFeatures, augmented);
         losses.push(tf.tidy(() => {
           const xb = tf.tensor3d(x.subarray(start * nFeatures, (start + m) * nFeatures), [1, m, nFeatures]);
-          const xa = tf.tensor3d(augmented.subarray(0, (nFeatures + 1) * m), [1, nFeatures + 1, m]);
           const yb = tf.tensor3d(y.subarray(start * k, (start + m) * k), [1, m, k]);
           const wb = rowWeights ? tf.tensor3d(rowWeights.subarray(start, start + m), [1, m, 1]) : undefined;
           const { out, traces } = this.forward(xb, nextSeed);
           const { loss, gradient } = batchLossWithGradient(this.loss, out, yb, wb);
           // Keras adds the penalties λ·Σw² at the weights the gradient was taken at: before the step.
           const total = this.decay ? tf.add(loss, tf.sum(tf.mul(tf.square(this.theta), this.decay))) : loss;
-          this.update(optimizer, this.backward(traces, gradient, xa));
+          this.update(optimizer, this.backward(traces, gradient));
           return total as tf.Scalar;
         }));
         sizes.push(m);

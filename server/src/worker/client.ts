@@ -134,7 +134,7 @@ export function runJob(job: WorkerJob, handlers: JobHandlers = {}): Promise<RunR
         const at = lastProgress ? ` during "${lastProgress.message}"` : '';
         finish({
           ok: false,
-          message: `The worker hung: it sent no heartbeat for ${hungSeconds} s${at}, so the watchdog (${handlers.watchdogSource ?? 'xaiPipelines.worker.watchdogSeconds'} = ${handlers.watchdogSeconds}) stopped it; the previous run is intact.`,
+          message: `The worker hung: it sent no heartbeat for ${hungSeconds} s${at}, so the watchdog (${handlers.watchdogSource ?? 'watchdogSeconds'} = ${handlers.watchdogSeconds}) stopped it; the previous run is intact.`,
         });
         return;
       }

@@ -54,11 +54,14 @@ export interface JobHandlers {
    * killed and the job ends saying it hung. Default: no watchdog.
    */
   watchdogSeconds?: number;
-  /** What set `watchdogSeconds`, named in the hang message; default the extension's setting. */
+  /** What set `watchdogSeconds` (a setting, an option), named in the hang message; default `watchdogSeconds`. */
   watchdogSource?: string;
   /** Called once the worker process has exited (after a kill too), with how it ended. */
   onExit?(exit: { pid?: number; code: number | null; signal: NodeJS.Signals | null }): void;
 }
+
+/** The watchdog's default, in the extension's setting and the CLI's option: seconds without a heartbeat. */
+export const DEFAULT_WATCHDOG_SECONDS = 120;
 
 /** How often the worker tells its client it is alive, in milliseconds (from its main thread, so a hang stops it). */
 export const HEARTBEAT_MS = 500;
